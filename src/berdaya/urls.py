@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("berdaya.core.urls")),
+    path("accounts/", include("berdaya.accounts.urls")),
+    path("regions/", include("berdaya.regions.urls")),
+    path("registry/", include("berdaya.registry.urls")),
+    path("django-admin/", admin.site.urls),
+]
