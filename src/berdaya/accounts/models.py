@@ -12,6 +12,8 @@ class User(AbstractUser):
     phone = models.CharField(_("telepon"), max_length=20, blank=True)
     organisation = models.CharField(_("instansi"), max_length=120, blank=True,
                                     help_text=_("Untuk mitra: nama lembaga (mis. Baznas, Lazizmu)."))
+    # Password hashes never go into the history; a password change still leaves a dated entry with its actor.
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     class Meta:
         verbose_name = _("pengguna")

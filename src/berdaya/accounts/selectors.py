@@ -17,9 +17,6 @@ from django.utils import timezone
 
 from berdaya.accounts.models import RoleAssignment, User
 from berdaya.core.permissions import NATIONAL, Perm, region_prefixes, scope_q
-from berdaya.regions.models import Level, Region
-
-GRANTABLE_REGIONS_LIMIT = 1000
 
 
 @dataclass
@@ -48,7 +45,7 @@ def users_manageable(*, user) -> QuerySet[User]:
         qs = qs.filter(is_superuser=False)
     if NATIONAL in prefixes:
         return qs
-    inside = scope_q(user, Perm.ACCOUNTS_MANAGE, "region_id")
+    inside = scope_q(user, Perm.ACCOUNTS_MANAGE, "region__pk")
     assignments = RoleAssignment.objects.filter(user=OuterRef("pk"))
     # A user with no assignment at all belongs to nobody's region: only national admins see them.
     return qs.filter(Exists(assignments)).exclude(Exists(assignments.filter(Q(region__isnull=True) | ~inside)))
@@ -65,7 +62,7 @@ def user_list(*, user, filters: UserFilters) -> QuerySet[User]:
         if filters.role:
             assignment = assignment.filter(role=filters.role)
         if filters.region:
-            assignment = assignment.filter(region_id__startswith=filters.region)
+            assignment = assignment.filter(region__pk__startswith=filters.region)
         qs = qs.filter(Exists(assignment))
     if filters.active in ("0", "1"):
         qs = qs.filter(is_active=filters.active == "1")
@@ -88,6 +85,14 @@ def assignment_manageable(*, user, pk: int) -> RoleAssignment:
         pk=pk, user__in=users_manageable(user=user))
 
 
+def assignment_history(*, user, target: User, limit: int = 50):
+    """Role assignments granted to and removed from `target`, newest first, with who did it."""
+    if not users_manageable(user=user).filter(pk=target.pk).exists():
+        return []
+    return list(RoleAssignment.history.filter(user_id=target.pk).select_related("history_user", "region")
+                .order_by("-history_date", "-history_id")[:limit])
+
+
 def locked_usernames(usernames) -> set[str]:
     """Which of these usernames django-axes holds locked out now (failures within the cool-off)."""
     usernames = list(usernames)
@@ -99,17 +104,3 @@ def locked_usernames(usernames) -> set[str]:
         qs = qs.filter(attempt_time__gte=timezone.now() - cool_off)
     totals = qs.values("username").annotate(total=Sum("failures_since_start"))
     return {row["username"] for row in totals if row["total"] >= settings.AXES_FAILURE_LIMIT}
-
-
-def grantable_regions(*, user) -> list[Region]:
-    """Regions to suggest in the region input: inside the admin's scope, coarse enough to stay short."""
-    prefixes = manage_prefixes(user=user)
-    if not prefixes:
-        return []
-    if NATIONAL in prefixes:
-        qs = Region.objects.filter(level__lte=Level.REGENCY)
-    else:
-        deepest = max(len(p.split(".")) for p in prefixes)
-        max_level = Level.VILLAGE if deepest >= Level.DISTRICT else Level.DISTRICT
-        qs = Region.objects.filter(scope_q(user, Perm.ACCOUNTS_MANAGE, "code"), level__lte=max_level)
-    return list(qs.order_by("code").only("code", "name", "level")[:GRANTABLE_REGIONS_LIMIT])
