@@ -56,3 +56,27 @@ def household(*, actor, village: str, head_name="Sutrisno", **extra):
     data.update(extra)
     head = person_data(village=village, name=head_name, relationship=1)
     return services.household_create(actor=actor, data=data, head=head)
+
+
+def user_without_password(*, username, role, region):
+    """A persona for tests that log in with client.force_login: skips the deliberately slow Argon2 hash."""
+    user = User(username=username, first_name=username.replace("_", " "))
+    user.set_unusable_password()
+    user.save()
+    RoleAssignment.objects.create(user=user, role=role, region_id=region)
+    return user
+
+
+def audit_trail(model, **lookup) -> list[tuple[str, str | None]]:
+    """(action code, actor's username) of each audit record of `model` matching `lookup`, oldest first."""
+    records = model.history.filter(**lookup).select_related("history_user").order_by("history_date", "history_id")
+    return [(r.history_change_reason, r.history_user.username if r.history_user else None) for r in records]
+
+
+def audit_counts() -> dict[str, int]:
+    """How many audit records each registry model holds: a failed service must leave these unchanged."""
+    from berdaya.registry.models import Household, Person, ReviewFlag
+
+    return {m.__name__: m.history.count() for m in (Household, Person, ReviewFlag)} | {
+        "households": Household.objects.count(), "persons": Person.objects.count(),
+        "flags": ReviewFlag.objects.count()}

@@ -18,9 +18,3 @@ def superuser(db):
                                                    email="root@example.org")
 
 
-@pytest.fixture(autouse=True)
-def _plain_static_storage(settings):
-    # Pages render {% static %}; without collectstatic the manifest storage (DEBUG off) has no entries.
-    # TODO(lead): move to tests/conftest.py if the whole suite needs it.
-    settings.STORAGES = {**settings.STORAGES,
-                         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}

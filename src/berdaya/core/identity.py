@@ -19,7 +19,7 @@ from datetime import date
 
 # Civil-registry extracts carry zero-width spaces, BOMs, NBSPs; Excel users type a leading apostrophe.
 _STRIP_CHARS = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00a0'`\".,\-]")
-_DIGITS16 = re.compile(r"^\d{16}$")
+_DIGITS16 = re.compile(r"^[0-9]{16}$")  # ASCII only: \d would also take Arabic-Indic and other script digits
 _SCIENTIFIC = re.compile(r"^\d(\.\d+)?[eE]\+?\d+$")
 
 

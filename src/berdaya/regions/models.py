@@ -69,7 +69,11 @@ class Region(models.Model):
 
     @property
     def display_name(self) -> str:
-        return f"{self.kind_label} {self.name}"
+        # The list already names regencies "Kabupaten Blora" / "Kota Pasuruan" and some villages "Desa Adat …".
+        label = str(self.kind_label)
+        if self.name.lower().startswith(label.lower() + " "):
+            return self.name
+        return f"{label} {self.name}"
 
     def ancestors(self) -> list["Region"]:
         """Province first, self excluded; one query."""

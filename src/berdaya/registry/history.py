@@ -4,11 +4,12 @@ newest first, each with who, when, the action code and the fields changed from w
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from berdaya.core.formatting import date_long, date_short, rupiah
 from berdaya.core.identity import mask_number
 from berdaya.core.permissions import Perm, has_perm
 from berdaya.registry.models import Household, Person, ReviewFlag
@@ -26,6 +27,12 @@ ACTION_LABELS = {
     "registry.person.head_replaced": _("Kepala keluarga diganti"),
     "registry.flag.opened": _("Tanda tinjau dibuka"),
     "registry.flag.resolved": _("Tanda tinjau diselesaikan"),
+    "demo.generated": _("Dibuat oleh generator data demo"),
+    # Written by berdaya.imports (the batch: ImportBatch.committed_at == history_date, same user).
+    "imports.registry.created": _("Didaftarkan lewat impor file"),
+    "imports.registry.updated": _("Diubah lewat impor file"),
+    "imports.registry.flag_opened": _("Tanda tinjau dibuka (impor file)"),
+    "imports.registry.flag_resolved": _("Tanda tinjau diselesaikan (impor file)"),
 }
 
 
@@ -54,10 +61,21 @@ def _display(record, name: str, value, *, masked: bool) -> str:
     if masked and name in SENSITIVE:
         return mask_number(str(value)) if name in {"nik", "kk_number", "phone"} else "•••"
     model_field = record.instance_type._meta.get_field(name)
+    if model_field.is_relation:  # the diff holds the id: show the household's KK, the person, the village
+        target = model_field.related_model._default_manager.filter(pk=value).first()
+        if isinstance(target, Household):
+            return f"KK {mask_number(target.kk_number) if masked else target.kk_number}"
+        return str(target) if target is not None else str(value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return str(_("Ya") if value else _("Tidak"))
+    if isinstance(value, datetime):
+        return date_long(value)
+    if isinstance(value, date):
+        return date_short(value)
+    if name == "monthly_income":
+        return rupiah(value)
     return str(value)
 
 

@@ -58,17 +58,31 @@ def _village_or_error(village) -> Region:
     return village
 
 
+# The refusals below are shared with bulk writers (berdaya.imports), which check the same rules over many rows.
+def nik_taken_error(nik: str, *, kk: str) -> ApplicationError:
+    return ApplicationError(_("NIK %(nik)s sudah tercatat untuk orang lain yang masih hidup (KK %(kk)s).")
+                            % {"nik": nik, "kk": kk}, field="nik", code="duplicate")
+
+
+def two_heads_error() -> ApplicationError:
+    return ApplicationError(
+        _("KK ini sudah punya kepala keluarga. Gunakan 'Ganti kepala keluarga' untuk menggantinya."),
+        field="relationship", code="two_heads")
+
+
+def head_relationship_error() -> ApplicationError:
+    return ApplicationError(
+        _("Kepala keluarga tidak dapat diubah hubungannya di sini: gunakan 'Ganti kepala keluarga'."),
+        field="relationship", code="head_change")
+
+
 def _check_nik_free(nik: str, *, exclude_pk=None) -> None:
     if not nik:
         return
     clash = Person.objects.filter(nik=nik, status=codes.PersonStatus.ALIVE).exclude(pk=exclude_pk)
     other = clash.select_related("household").first()
     if other is not None:
-        raise ApplicationError(
-            _("NIK %(nik)s sudah tercatat untuk orang lain yang masih hidup (KK %(kk)s).")
-            % {"nik": nik, "kk": other.household.kk_number},
-            field="nik", code="duplicate",
-        )
+        raise nik_taken_error(nik, kk=other.household.kk_number)
 
 
 def _person_check(data: dict) -> dict:
@@ -203,9 +217,7 @@ def _ensure_single_head(household: Household, relationship: int, *, exclude_pk=N
         return
     others = household.members.filter(relationship=codes.Relationship.HEAD, status=codes.PersonStatus.ALIVE)
     if others.exclude(pk=exclude_pk).exists():
-        raise ApplicationError(
-            _("KK ini sudah punya kepala keluarga. Gunakan 'Ganti kepala keluarga' untuk menggantinya."),
-            field="relationship", code="two_heads")
+        raise two_heads_error()
 
 
 @transaction.atomic
@@ -232,9 +244,7 @@ def person_update(*, actor, person: Person, data: dict) -> list[str]:
     if person.is_alive:
         _ensure_single_head(person.household, merged["relationship"], exclude_pk=person.pk)
         if person.relationship == codes.Relationship.HEAD and merged["relationship"] != codes.Relationship.HEAD:
-            raise ApplicationError(
-                _("Kepala keluarga tidak dapat diubah hubungannya di sini: gunakan 'Ganti kepala keluarga'."),
-                field="relationship", code="head_change")
+            raise head_relationship_error()
         _check_nik_free(merged["nik"], exclude_pk=person.pk)
     changed = _apply(person, merged, PERSON_FIELDS + ["relationship"])
     if changed:
@@ -249,6 +259,8 @@ def household_set_head(*, actor, household: Household, new_head: Person, former_
     """Make `new_head` the head; the former living head (if any) takes `former_head_relationship`."""
     household = Household.objects.select_for_update().get(pk=household.pk)
     require_perm(actor, Perm.REGISTRY_EDIT, household.village_id)
+    # Saved below: a fresh row, or the caller's stale copy would undo edits made since it was loaded.
+    new_head = Person.objects.select_for_update().get(pk=new_head.pk)
     if new_head.household_id != household.pk or not new_head.is_alive:
         raise ApplicationError(_("Kepala keluarga baru harus anggota hidup dari KK ini."), field="new_head")
     if former_head_relationship == codes.Relationship.HEAD:

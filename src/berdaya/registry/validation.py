@@ -11,7 +11,7 @@ from datetime import date
 
 from django.utils.translation import gettext as _
 
-from berdaya.core.identity import IdentityError, kk_district_code, nik_mismatches, parse_kk, parse_nik
+from berdaya.core.identity import IdentityError, clean_number, kk_district_code, nik_mismatches, parse_kk, parse_nik
 from berdaya.registry.codes import Sex
 
 MAX_AGE_YEARS = 130
@@ -34,7 +34,7 @@ def check_person(*, nik, sex: str | None, birth_date: date | None, pregnant: boo
     today = today or date.today()
     result = Check()
     raw = "" if nik is None else str(nik).strip()
-    if raw in ("", "0", "-"):
+    if clean_number(raw) in ("", "0"):  # also '-', and a cell holding only invisible characters
         result.cleaned["nik"] = ""
         result.flags.append(("nik_missing", _("Belum punya NIK: perlu ditindaklanjuti ke Dukcapil.")))
     else:
