@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
+from typing import Annotated
 
 import typer
 
 app = typer.Typer(help="Berdaya — sistem informasi bantuan sosial dan pemberdayaan.", no_args_is_help=True)
 regions_app = typer.Typer(help="Wilayah Kemendagri.", no_args_is_help=True)
 app.add_typer(regions_app, name="regions")
+import_app = typer.Typer(help="Impor data dari Excel/CSV.", no_args_is_help=True)
+app.add_typer(import_app, name="import")
 
 
 def _setup(*, debug_default: bool = False) -> None:
@@ -82,6 +86,31 @@ def serve(
 
     typer.echo(f"Berdaya: http://{host}:{port}/")
     Granian("berdaya.wsgi:application", address=host, port=port, interface=Interfaces.WSGI, workers=workers).serve()
+
+
+@import_app.command("registry")
+def import_registry(
+    file: Annotated[Path, typer.Argument(help="File .xlsx/.csv (template Berdaya atau ekspor penduduk OpenSID).")],
+    commit: Annotated[bool, typer.Option("--commit", help="Simpan; tanpa ini hanya uji coba.")] = False,
+    all_or_nothing: Annotated[bool, typer.Option(
+        "--all-or-nothing", help="Tidak menyimpan apa pun bila ada baris yang ditolak.")] = False,
+    report: Annotated[Path | None, typer.Option("--report", help="Tulis laporan kesalahan (xlsx) ke file ini.")] = None,
+    village: Annotated[str | None, typer.Option(
+        "--village", help="Kode desa/kelurahan (wajib untuk file OpenSID).")] = None,
+    extracted_at: Annotated[str | None, typer.Option(
+        "--extracted-at", help="Tanggal ekstrak data (YYYY-MM-DD): perubahan di aplikasi setelahnya dilaporkan "
+                               "sebagai konflik.")] = None,
+    user: Annotated[str | None, typer.Option(
+        "--user", help="Pengguna yang mengimpor (bawaan: superuser pertama).")] = None,
+) -> None:
+    """Import households and members; exit 0 all rows good, 1 some refused, 2 file unusable."""
+    _setup(debug_default=True)
+    _call("migrate", "--no-input", "-v", "0")
+    from berdaya.imports.cli import run
+
+    code = run(file, commit=commit, all_or_nothing=all_or_nothing, report=report, village=village,
+               extracted_at=extracted_at, username=user, echo=typer.echo)
+    raise typer.Exit(code)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

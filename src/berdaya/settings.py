@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "berdaya.regions",
     "berdaya.accounts",
     "berdaya.registry",
+    "berdaya.imports",
     "berdaya.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -195,6 +196,7 @@ USE_THOUSAND_SEPARATOR = False
 # --- Static files ---------------------------------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns on every start when it is missing (before collectstatic)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,0 +1,318 @@
+"""The commit's writes: bulk inserts and updates with their audit records, inside the caller's transaction.
+
+Per-row service calls would take hours for a million people, so rows are written in bulk (demo.bulk's writer:
+executemany on SQLite, COPY on PostgreSQL), with the derived columns computed by the same functions the services
+use (household_vulnerabilities, search_key, flags from check_person) and the same rules as
+registry.services.household_refresh for the "no head" flag. Every change gets a django-simple-history record
+attributed to the importing user, with reason imports.registry.created / imports.registry.updated (flags:
+imports.registry.flag_opened / flag_resolved) and, as history_date, the batch's committed_at.
+
+`progress("write", done, total)` is called between chunks; an exception it raises aborts the commit (the caller's
+transaction rolls everything back).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from django.db import connection
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from berdaya.core.text import search_key
+from berdaya.demo.bulk import insert_rows, insert_with_history, next_id
+from berdaya.imports.planner import HOUSEHOLD_KEYS, PERSON_KEYS, Family, Plan, Record
+from berdaya.imports.values import BLANK
+from berdaya.registry import codes
+from berdaya.registry.models import BPS_FIELDS, Household, Person, ReviewFlag
+from berdaya.registry.vulnerability import MemberFacts, household_vulnerabilities
+
+CREATED = "imports.registry.created"
+UPDATED = "imports.registry.updated"
+FLAG_OPENED = "imports.registry.flag_opened"
+FLAG_RESOLVED = "imports.registry.flag_resolved"
+CHUNK = 5000
+HEAD = codes.Relationship.HEAD
+ALIVE = codes.PersonStatus.ALIVE
+
+
+class Writer:
+    def __init__(self, plan: Plan, *, actor, when, today: date, progress: Callable | None = None):
+        self.plan, self.when, self.today = plan, when, today
+        self.user_id = getattr(actor, "pk", None)
+        self.progress = progress or (lambda stage, done, total: None)
+        self.families = [f for f in plan.families.values() if not f.rejected]
+        records = plan.records
+        self.creates = [records[i] for f in self.families for i in f.rows if records[i].action == "create"]
+        self.updates = [records[i] for f in self.families for i in f.rows if records[i].action == "update"]
+        self.total = len(self.creates) + len(self.updates) + sum(1 for f in self.families if f.action != "unchanged")
+        self.done = 0
+
+    def write(self) -> None:
+        self._reserve()
+        self._insert_households()
+        self._insert_persons()
+        self._update_households()
+        self._update_persons()
+        touched = {f.existing[0] for f in self.families if f.existing is not None and (
+            f.action == "update" or any(self.plan.records[i].action in ("create", "update") for i in f.rows))}
+        refresh_households(sorted(touched), when=self.when, user_id=self.user_id, today=self.today)
+        self.progress("write", self.total, self.total)
+
+    def _step(self, count: int) -> None:
+        self.done += count
+        self.progress("write", self.done, self.total)
+
+    def _audit(self, model, rows: list[dict], *, reason: str) -> None:
+        for chunk in _chunks(rows, CHUNK):
+            insert_with_history(model, chunk, when=self.when, reason=reason, user_id=self.user_id)
+            self._step(len(chunk) if model is not ReviewFlag else 0)
+
+    # --- new households and people -------------------------------------------------------------------------------
+    def _reserve(self) -> None:
+        new = [f for f in self.families if f.action == "create"]
+        for family, pk in zip(new, reserve_ids(Household, len(new)), strict=True):
+            family.new_id = pk
+        for record, pk in zip(self.creates, reserve_ids(Person, len(self.creates)), strict=True):
+            record.person_id = pk
+
+    def _insert_households(self) -> None:
+        """New households, built and written a chunk at a time (a million-row import never holds all the rows)."""
+        rows = []
+        records = self.plan.records
+        for family in self.families:
+            if family.action != "create":
+                continue
+            members = [records[i] for i in family.rows if records[i].action == "create"]
+            row = {"id": family.new_id, "kk_number": family.kk, "village_id": family.village,
+                   "created_at": self.when, "updated_at": self.when}
+            row.update({k: v for k, v in zip(HOUSEHOLD_KEYS, family.values, strict=True) if v is not BLANK})
+            met = sum(1 for name in BPS_FIELDS if row.get(name) is True)
+            heads = [m for m in members if _p(m, "relationship") == HEAD]
+            row.update(household_vulnerabilities([_facts(m) for m in members], bps_criteria_met=met, today=self.today))
+            row.update(bps_criteria_met=met, member_count=len(members), head_name=_p(heads[0], "name") if heads else "",
+                       open_flag_count=sum(len(m.flags) for m in members))
+            rows.append(row)
+            if len(rows) >= CHUNK:
+                self._audit(Household, rows, reason=CREATED)
+                rows = []
+        self._audit(Household, rows, reason=CREATED)
+
+    def _insert_persons(self) -> None:
+        rows, flags = [], []
+        records = self.plan.records
+        for family in self.families:
+            household_id = family.new_id or family.existing[0]
+            for record in (records[i] for i in family.rows if records[i].action == "create"):
+                self._person_row(record, household_id, rows, flags)
+            if len(rows) >= CHUNK:
+                self._flush_persons(rows, flags)
+                rows, flags = [], []
+        self._flush_persons(rows, flags)
+
+    def _flush_persons(self, rows: list[dict], flags: list[dict]) -> None:
+        self._audit(Person, rows, reason=CREATED)
+        for flag, pk in zip(flags, reserve_ids(ReviewFlag, len(flags)), strict=True):
+            flag["id"] = pk
+        self._audit(ReviewFlag, flags, reason=FLAG_OPENED)
+
+    def _person_row(self, record: Record, household_id: int, rows: list, flags: list) -> None:
+        row = {k: v for k, v in zip(PERSON_KEYS, record.person, strict=True) if v is not BLANK}
+        row.update(id=record.person_id, household_id=household_id, nik=record.nik, name_key=search_key(row["name"]),
+                   created_at=self.when, updated_at=self.when)
+        rows.append(row)
+        for code, message in record.flags:
+            flags.append({"household_id": household_id, "person_id": record.person_id, "code": code,
+                          "message": message[:400], "created_at": self.when})
+
+    # --- updates ---------------------------------------------------------------------------------------------------
+    def _update_households(self) -> None:
+        changed = {f.existing[0]: f for f in self.families if f.action == "update"}
+        columns = ["village_id", *HOUSEHOLD_KEYS, "updated_at"]
+        for chunk in _chunks(list(changed), CHUNK):
+            rows = []
+            for row in Household.objects.filter(pk__in=chunk).values():
+                family = changed[row["id"]]
+                for key in family.changes:
+                    row[key] = family.village if key == "village_id" else family.values[HOUSEHOLD_KEYS.index(key)]
+                row["updated_at"] = self.when
+                rows.append(row)
+            update_rows(Household, rows, columns)
+            _history(Household, rows, when=self.when, reason=UPDATED, user_id=self.user_id)
+            self._step(len(rows))
+
+    def _update_persons(self) -> None:
+        by_id = {r.person_id: r for r in self.updates}
+        plain = [k for k in PERSON_KEYS if k != "name"] + ["updated_at"]
+        for chunk in _chunks(list(by_id), CHUNK):
+            renamed, others = [], []
+            for row in Person.objects.filter(pk__in=chunk).values():
+                record = by_id[row["id"]]
+                for key in record.changes:
+                    if key != "nik":  # the NIK is the record's cleaned one, below
+                        row[key] = record.person[PERSON_KEYS.index(key)]
+                row["nik"] = record.nik or row["nik"]
+                row["updated_at"] = self.when
+                if "name" in record.changes:
+                    row["name_key"] = search_key(row["name"])
+                    renamed.append(row)
+                else:
+                    others.append(row)
+            # SQLite's name-search triggers fire on UPDATE OF name_key: name it only where the name changed.
+            update_rows(Person, renamed, [*plain, "name", "name_key"])
+            update_rows(Person, others, plain)
+            _history(Person, renamed + others, when=self.when, reason=UPDATED, user_id=self.user_id)
+            self._sync_flags([by_id[pk] for pk in chunk])
+            self._step(len(chunk))
+
+    def _sync_flags(self, records: list[Record]) -> None:
+        """As registry.services._sync_person_flags, for many people at once."""
+        ids = [r.person_id for r in records]
+        open_flags = defaultdict(dict)
+        accepted = defaultdict(set)
+        for flag in ReviewFlag.objects.filter(person_id__in=ids).values():
+            if flag["resolved_at"] is None:
+                open_flags[flag["person_id"]][flag["code"]] = flag
+            elif flag["resolution_note"]:
+                accepted[flag["person_id"]].add((flag["code"], flag["message"]))
+        household_of = dict(Person.objects.filter(pk__in=ids).values_list("id", "household_id"))
+        resolve, opened = [], []
+        for record in records:
+            wanted = dict(record.flags)
+            for code, flag in open_flags[record.person_id].items():
+                if code not in wanted:
+                    flag.update(resolved_at=self.when, resolved_by_id=self.user_id, resolution_note="")
+                    resolve.append(flag)
+            for code, message in wanted.items():
+                if code not in open_flags[record.person_id] and (code, message[:400]) not in accepted[record.person_id]:
+                    opened.append({"household_id": household_of[record.person_id], "person_id": record.person_id,
+                                   "code": code, "message": message[:400], "created_at": self.when})
+        update_rows(ReviewFlag, resolve, ["resolved_at", "resolved_by_id", "resolution_note"])
+        _history(ReviewFlag, resolve, when=self.when, reason=FLAG_RESOLVED, user_id=self.user_id)
+        for flag, pk in zip(opened, reserve_ids(ReviewFlag, len(opened)), strict=True):
+            flag["id"] = pk
+        if opened:
+            insert_with_history(ReviewFlag, opened, when=self.when, reason=FLAG_OPENED, user_id=self.user_id)
+
+
+def _p(record: Record, key: str):
+    return record.person[PERSON_KEYS.index(key)]
+
+
+def _facts(record: Record) -> MemberFacts:
+    pregnant = _p(record, "pregnant")
+    disability = _p(record, "disability")
+    return MemberFacts(birth_date=_p(record, "birth_date"), sex=_p(record, "sex"),
+                       relationship=_p(record, "relationship"), disability="" if disability is BLANK else disability,
+                       pregnant=pregnant is True)
+
+
+# --- derived columns of existing households ------------------------------------------------------------------------
+def refresh_households(ids: list[int], *, when, user_id, today: date) -> None:
+    """registry.services.household_refresh for many households: counts, head name, vulnerability, head flag."""
+    for chunk in _chunks(ids, 500):
+        members = defaultdict(list)
+        for row in Person.objects.filter(household_id__in=chunk).values(
+                "household_id", "birth_date", "sex", "relationship", "disability", "pregnant", "status", "name"):
+            members[row["household_id"]].append(row)
+        head_flags = {f["household_id"]: f for f in ReviewFlag.objects.filter(
+            household_id__in=chunk, code=ReviewFlag.Code.HEAD_MISSING, resolved_at__isnull=True).values()}
+        opened, resolved, derived = [], [], []
+        for household in Household.objects.filter(pk__in=chunk).values("id", *BPS_FIELDS):
+            people = members[household["id"]]
+            living = [m for m in people if m["status"] == ALIVE]
+            heads = [m for m in living if m["relationship"] == HEAD]
+            open_flag = head_flags.get(household["id"])
+            if not heads and living and open_flag is None:
+                opened.append({"household_id": household["id"], "code": ReviewFlag.Code.HEAD_MISSING,
+                               "message": _("Keluarga ini tidak punya kepala keluarga yang hidup: tetapkan yang baru."),
+                               "created_at": when})
+            elif heads and open_flag is not None:
+                open_flag["resolved_at"] = when
+                resolved.append(open_flag)
+            met = sum(1 for f in BPS_FIELDS if household[f] is True)
+            facts = [MemberFacts(birth_date=m["birth_date"], sex=m["sex"], relationship=m["relationship"],
+                                 disability=m["disability"], pregnant=m["pregnant"], alive=m["status"] == ALIVE)
+                     for m in people]
+            row = household_vulnerabilities(facts, bps_criteria_met=met, today=today)
+            row.update(id=household["id"], bps_criteria_met=met, member_count=len(living),
+                       head_name=heads[0]["name"] if heads else "")
+            derived.append(row)
+        for flag, pk in zip(opened, reserve_ids(ReviewFlag, len(opened)), strict=True):
+            flag["id"] = pk
+        if opened:
+            insert_with_history(ReviewFlag, opened, when=when, reason=FLAG_OPENED, user_id=user_id)
+        update_rows(ReviewFlag, resolved, ["resolved_at"])
+        _history(ReviewFlag, resolved, when=when, reason=FLAG_RESOLVED, user_id=user_id)
+        counts = dict(ReviewFlag.objects.filter(household_id__in=chunk, resolved_at__isnull=True)
+                      .values("household_id").annotate(n=Count("id")).values_list("household_id", "n"))
+        for row in derived:
+            row["open_flag_count"] = counts.get(row["id"], 0)
+        if derived:
+            update_rows(Household, derived, [k for k in derived[0] if k != "id"])
+
+
+# --- low-level helpers ---------------------------------------------------------------------------------------------
+def reserve_ids(model, count: int) -> list[int]:
+    """Primary keys for `count` new rows. PostgreSQL: from the table's sequence (safe beside concurrent inserts);
+    SQLite: after the current maximum (the import's IMMEDIATE transaction holds the write lock)."""
+    if count == 0:
+        return []
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+                           [model._meta.db_table, count])
+            return [row[0] for row in cursor.fetchall()]
+    start = next_id(model)
+    return list(range(start, start + count))
+
+
+def update_rows(model, rows: list[dict], columns: list[str]) -> None:
+    """UPDATE … SET columns WHERE id, one parameter set per row (executemany)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(c.removesuffix("_id") if c.endswith("_id") else c) for c in columns]
+    ops = connection.ops
+    adapters = []
+    for f in fields:
+        kind = f.get_internal_type()
+        if kind == "DateTimeField":
+            adapters.append(ops.adapt_datetimefield_value)
+        elif kind == "DateField":
+            adapters.append(ops.adapt_datefield_value)
+        elif kind == "DecimalField":
+            adapters.append(lambda v, f=f: ops.adapt_decimalfield_value(v, f.max_digits, f.decimal_places))
+        else:
+            adapters.append(None)
+    quote = ops.quote_name
+    names = [f.column for f in fields]
+    # Table and column names come from the model's metadata, never from input; values are parameters.
+    sql = (f"UPDATE {quote(model._meta.db_table)} SET {', '.join(f'{quote(n)} = %s' for n in names)} "  # noqa: S608
+           f"WHERE {quote('id')} = %s")
+    params = []
+    for row in rows:
+        values = []
+        for column, adapt in zip(columns, adapters, strict=True):
+            value = row[column]
+            values.append(adapt(value) if adapt is not None and value is not None else value)
+        params.append([*values, row["id"]])
+    with connection.cursor() as cursor:
+        for chunk in _chunks(params, CHUNK):
+            cursor.executemany(sql, chunk)
+
+
+def _history(model, rows: list[dict], *, when, reason: str, user_id) -> None:
+    if not rows:
+        return
+    extra = {"history_date": when, "history_change_reason": reason, "history_type": "~", "history_user_id": user_id}
+    insert_rows(model.history.model, ({**row, **extra} for row in rows), skip=("history_id",))
+
+
+def _chunks(items: list, size: int) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+__all__ = ["Writer", "Family", "refresh_households", "reserve_ids", "update_rows"]
