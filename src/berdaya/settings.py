@@ -94,6 +94,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -247,6 +249,17 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Background jobs (Django's task API through django-tasks; database backend, no broker) -----------------
+# The worker is `berdaya manage db_worker` (started by `berdaya demo` and `berdaya serve`).
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.backend.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_task_backend = os.environ.get("BERDAYA_TASKS_BACKEND", "database")
+if _task_backend not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"BERDAYA_TASKS_BACKEND={_task_backend!r}: use one of {', '.join(_TASK_BACKENDS)}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 
 # --- Berdaya ----------------------------------------------------------------------------------------------------
 REGIONS_DATA_DIR = PROJECT_DIR / "data" / "regions"
