@@ -14,6 +14,10 @@ regions_app = typer.Typer(help="Wilayah Kemendagri.", no_args_is_help=True)
 app.add_typer(regions_app, name="regions")
 import_app = typer.Typer(help="Impor data dari Excel/CSV.", no_args_is_help=True)
 app.add_typer(import_app, name="import")
+programmes_app = typer.Typer(help="Katalog program bantuan dan anggaran.", no_args_is_help=True)
+app.add_typer(programmes_app, name="programmes")
+targeting_app = typer.Typer(help="Penargetan: skor kesejahteraan, desil, prioritas.", no_args_is_help=True)
+app.add_typer(targeting_app, name="targeting")
 
 
 def _setup(*, debug_default: bool = False) -> None:
@@ -84,8 +88,40 @@ def serve(
     from granian import Granian
     from granian.constants import Interfaces
 
+    worker = _start_worker()
     typer.echo(f"Berdaya: http://{host}:{port}/")
-    Granian("berdaya.wsgi:application", address=host, port=port, interface=Interfaces.WSGI, workers=workers).serve()
+    try:
+        Granian("berdaya.wsgi:application", address=host, port=port, interface=Interfaces.WSGI,
+                workers=workers).serve()
+    finally:
+        _stop_worker(worker)
+
+
+def _start_worker():
+    """The background-job worker (imports run there) beside the web server: `berdaya manage db_worker` as a child
+    process, which inherits the environment (DATABASE_URL, BERDAYA_DATA_DIR …). None with the immediate backend."""
+    import subprocess
+
+    from django.conf import settings
+
+    if not settings.TASKS["default"]["BACKEND"].startswith("django_tasks_db."):
+        return None
+    typer.echo("Pekerja latar belakang: berdaya manage db_worker")
+    return subprocess.Popen([sys.executable, "-m", "berdaya.cli", "manage", "db_worker", "--no-reload"])
+
+
+def _stop_worker(worker, timeout: float = 15) -> None:
+    """SIGTERM lets the worker finish the job it runs; past `timeout` it is killed (a commit then rolls back)."""
+    import subprocess
+
+    if worker is None or worker.poll() is not None:
+        return
+    worker.terminate()
+    try:
+        worker.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        worker.kill()
+        worker.wait()
 
 
 @import_app.command("registry")
@@ -111,6 +147,36 @@ def import_registry(
     code = run(file, commit=commit, all_or_nothing=all_or_nothing, report=report, village=village,
                extracted_at=extracted_at, username=user, echo=typer.echo)
     raise typer.Exit(code)
+
+
+@programmes_app.command("seed")
+def programmes_seed(
+    office: Annotated[str, typer.Option("--office", help="Kode kabupaten/kota pelaksana (mis. 33.16).")] = "33.16",
+    update: Annotated[bool, typer.Option(
+        "--update", help="Timpa nilai yang ada dengan nilai bawaan (tanpa ini, yang ada dibiarkan).")] = False,
+) -> None:
+    """Seed funding sources, partners and the programme catalogue of an office (idempotent, by code)."""
+    _setup(debug_default=True)
+    _call("migrate", "--no-input", "-v", "0")
+    from berdaya.programmes.seed import describe, seed_catalogue
+
+    try:
+        counts = seed_catalogue(office=office, update=update)
+    except ValueError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(2) from None
+    typer.echo(describe(counts))
+
+
+@targeting_app.command("score")
+def targeting_score(
+    region: Annotated[str, typer.Option("--region", help="Kode wilayah (kosong: semua); desil diperingkat di dalamnya.")
+                      ] = "",
+) -> None:
+    """Compute welfare score, desil and priority for every active household of a region, now."""
+    _setup(debug_default=True)
+    _call("migrate", "--no-input", "-v", "0")
+    _call("targeting_score", "--region", region)
 
 
 @app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})

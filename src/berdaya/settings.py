@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "berdaya.regions",
     "berdaya.accounts",
     "berdaya.registry",
+    "berdaya.programmes",
+    "berdaya.targeting",
     "berdaya.imports",
     "berdaya.demo",
     "django.contrib.admin",
@@ -264,3 +266,10 @@ TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_task_backend]}}
 # --- Berdaya ----------------------------------------------------------------------------------------------------
 REGIONS_DATA_DIR = PROJECT_DIR / "data" / "regions"
 BERDAYA_PAGE_SIZE = env_int("BERDAYA_PAGE_SIZE", 25, minimum=5)
+# The largest file the import page accepts (MB); the CLI has no limit.
+BERDAYA_IMPORT_MAX_MB = env_int("BERDAYA_IMPORT_MAX_MB", 200, minimum=1)
+# Extreme poverty (targeting): USD 2.15 PPP (2017) per person per day, as BPS counts it (2025), converted at this many
+# Rupiah per USD PPP. Default 5980: BPS put USD 2.15 PPP at about Rp 391.000 per person per month (Jan 2025), i.e.
+# 391000 / (365/12) / 2.15. Both are settings (docs/targeting.md): update them when BPS moves to the 2021 PPP line.
+BERDAYA_PPP_IDR_PER_USD = env_int("BERDAYA_PPP_IDR_PER_USD", 5980, minimum=1)
+BERDAYA_EXTREME_POVERTY_USD_CENTS = env_int("BERDAYA_EXTREME_POVERTY_USD_CENTS", 215, minimum=1)

@@ -6,5 +6,8 @@ urlpatterns = [
     path("accounts/", include("berdaya.accounts.urls")),
     path("regions/", include("berdaya.regions.urls")),
     path("registry/", include("berdaya.registry.urls")),
+    path("programmes/", include("berdaya.programmes.urls")),
+    path("targeting/", include("berdaya.targeting.urls")),
+    path("imports/", include("berdaya.imports.urls")),
     path("django-admin/", admin.site.urls),
 ]

@@ -41,20 +41,37 @@ class Perm:
     REGISTRY_VIEW_IDENTITY = "registry.view_identity"  # full NIK/KK, disability, income
     REGISTRY_HISTORY = "registry.history"
     ACCOUNTS_MANAGE = "accounts.manage"
+    # Programmes (issue 5): the catalogue and budgets are read by everyone who works on cases; partners (outside
+    # organisations) are left out until a page shows them only the programmes they fund. Budget approval is kept
+    # apart from budget management (the head of office approves what the staff prepare).
+    PROGRAMMES_VIEW = "programmes.view"
+    PROGRAMMES_MANAGE = "programmes.manage"
+    BUDGET_MANAGE = "programmes.budget_manage"
+    BUDGET_APPROVE = "programmes.budget_approve"
+    # Targeting (issue 5): rules, dry runs, scores and ranked candidate lists; managing = editing rules and score
+    # models and running the scoring.
+    TARGETING_VIEW = "targeting.view"
+    TARGETING_MANAGE = "targeting.manage"
 
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT, Perm.REGISTRY_VIEW_IDENTITY,
-                          Perm.REGISTRY_HISTORY, Perm.ACCOUNTS_MANAGE}),
+                          Perm.REGISTRY_HISTORY, Perm.ACCOUNTS_MANAGE,
+                          Perm.PROGRAMMES_VIEW, Perm.PROGRAMMES_MANAGE, Perm.BUDGET_MANAGE,
+                          Perm.TARGETING_VIEW, Perm.TARGETING_MANAGE}),
     Role.DINSOS_STAFF: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT, Perm.REGISTRY_VIEW_IDENTITY,
-                                  Perm.REGISTRY_HISTORY}),
-    Role.HEAD_OF_OFFICE: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.REGISTRY_HISTORY}),
+                                  Perm.REGISTRY_HISTORY,
+                                  Perm.PROGRAMMES_VIEW, Perm.PROGRAMMES_MANAGE, Perm.BUDGET_MANAGE,
+                                  Perm.TARGETING_VIEW, Perm.TARGETING_MANAGE}),
+    Role.HEAD_OF_OFFICE: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.REGISTRY_HISTORY,
+                                    Perm.PROGRAMMES_VIEW, Perm.BUDGET_APPROVE, Perm.TARGETING_VIEW}),
     Role.VILLAGE_OPERATOR: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT, Perm.REGISTRY_VIEW_IDENTITY,
-                                      Perm.REGISTRY_HISTORY}),
-    Role.VERIFIER: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY}),
-    Role.MENTOR: frozenset({Perm.REGISTRY_VIEW}),
+                                      Perm.REGISTRY_HISTORY, Perm.PROGRAMMES_VIEW, Perm.TARGETING_VIEW}),
+    Role.VERIFIER: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.PROGRAMMES_VIEW}),
+    Role.MENTOR: frozenset({Perm.REGISTRY_VIEW, Perm.PROGRAMMES_VIEW}),
     Role.PARTNER: frozenset({Perm.REGISTRY_VIEW}),
-    Role.AUDITOR: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.REGISTRY_HISTORY}),
+    Role.AUDITOR: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.REGISTRY_HISTORY,
+                             Perm.PROGRAMMES_VIEW, Perm.TARGETING_VIEW}),
 }
 
 NATIONAL = ""  # the prefix of every code
@@ -106,6 +123,27 @@ def scope_q(user, perm: str, field: str) -> Q:
     for prefix in prefixes:
         # Codes have fixed widths per level, so a dotted prefix cannot match a sibling ("33.1" never occurs).
         q |= Q(**{f"{field}__startswith": prefix})
+    return q
+
+
+def region_chain(code: str) -> list[str]:
+    """'33.16.01' -> ['33', '33.16', '33.16.01']: the code and every region it lies inside."""
+    parts = code.split(".") if code else []
+    return [".".join(parts[:i]) for i in range(1, len(parts) + 1)]
+
+
+def scope_q_visible(user, perm: str, field: str) -> Q:
+    """For objects attached to an office's region (a programme run by a regency's Dinsos): `field` lies inside one
+    of the user's regions, or one of the user's regions lies inside it (a village operator sees the programmes of
+    the regency its village belongs to). Changing such an object still needs has_perm over the object's region."""
+    prefixes = region_prefixes(user, perm)
+    if not prefixes:
+        return Q(pk__in=[])
+    if NATIONAL in prefixes:
+        return Q()
+    q = Q(**{f"{field}__in": sorted({code for p in prefixes for code in region_chain(p)})})
+    for prefix in prefixes:
+        q |= Q(**{f"{field}__startswith": prefix + "."})
     return q
 
 

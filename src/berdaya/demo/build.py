@@ -31,8 +31,10 @@ from berdaya.demo import places
 from berdaya.demo.bulk import insert_with_history, next_id, reset_sequences
 from berdaya.demo.drafts import HouseholdDraft, PersonDraft
 from berdaya.demo.generator import Village, generate_households
+from berdaya.programmes.seed import seed_demo as seed_programmes
 from berdaya.regions.models import Level, Region
 from berdaya.regions.services import regions_load
+from berdaya.registry import search_index
 from berdaya.registry.codes import Relationship
 from berdaya.registry.models import BPS_FIELDS, Household, Person, ReviewFlag
 from berdaya.registry.validation import check_person
@@ -103,6 +105,7 @@ def build_demo(*, households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED
         echo(_("Wilayah dimuat: %(n)s wilayah (%(s).1f d).") % {"n": f"{sum(counts.values()):,}".replace(",", "."),
                                                                "s": time.perf_counter() - step})
         result = generate(households=households, seed=seed, echo=echo)
+        seed_programmes(echo=echo)
         result.seconds = time.perf_counter() - started
         _print_summary(result, echo)
     return result
@@ -204,9 +207,12 @@ def _write(drafts: list[HouseholdDraft], *, today: date) -> DemoResult:
             flag_pk += 1
         household_pk += 1
 
-    insert_with_history(Household, households, **audit)
-    insert_with_history(Person, people, **audit)
-    insert_with_history(ReviewFlag, flags, **audit)
+    # The name index's triggers would rewrite a household's document once per member: rebuilt once instead.
+    with search_index.suspended(rows=len(people)) as names:
+        insert_with_history(Household, households, **audit)
+        insert_with_history(Person, people, **audit)
+        insert_with_history(ReviewFlag, flags, **audit)
+        names.touch(h["id"] for h in households)
     reset_sequences(Household, Person, ReviewFlag)
 
     result = DemoResult(households=len(households), persons=len(people),

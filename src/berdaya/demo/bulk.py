@@ -10,13 +10,17 @@ moved past them afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
 
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 
 BATCH = 5000
+LARGE_CACHE_ROWS = 50_000
+LARGE_CACHE_MIB = 384
 
 
 def next_id(model: type[models.Model]) -> int:
@@ -26,56 +30,73 @@ def next_id(model: type[models.Model]) -> int:
 def _adapter(field: models.Field):
     ops = connection.ops
     kind = field.get_internal_type()
-    if kind == "DateTimeField":
-        # A bulk load stamps every row with the same few moments: adapt each once.
+    if kind in ("DateTimeField", "DateField"):
+        # A bulk load stamps every row with the same few moments, and birth dates repeat: adapt each value once.
+        adapt = ops.adapt_datetimefield_value if kind == "DateTimeField" else ops.adapt_datefield_value
         cache: dict = {}
 
-        def adapt_datetime(value):
-            if value not in cache:
-                cache[value] = ops.adapt_datetimefield_value(value)
-            return cache[value]
+        def adapt_cached(value):
+            try:
+                return cache[value]
+            except KeyError:
+                cache[value] = adapted = adapt(value)
+                return adapted
 
-        return adapt_datetime
-    if kind == "DateField":
-        return ops.adapt_datefield_value
+        return adapt_cached
     if kind == "DecimalField":
         return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
     return None
 
 
-def insert_rows(model: type[models.Model], rows: Iterable[dict], *, skip: tuple[str, ...] = ()) -> int:
-    """INSERT `rows` (dicts of attname -> Python value; missing columns take the field default)."""
-    fields = [f for f in model._meta.concrete_fields if f.attname not in skip]
-    names = [f.attname for f in fields]
-    defaults = [f.get_default() for f in fields]
-    adapters = [(index, adapt) for index, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
+class _Columns:
+    """A table's columns in order, and one row dict (attname -> Python value) as the list of adapted values."""
 
-    def values_of(row: dict) -> list:
-        values = [row.get(name, default) for name, default in zip(names, defaults, strict=True)]
-        for index, adapt in adapters:
+    def __init__(self, model: type[models.Model], *, skip: tuple[str, ...] = ()):
+        fields = [f for f in model._meta.concrete_fields if f.attname not in skip]
+        self.table = model._meta.db_table
+        self.names = [f.attname for f in fields]
+        self.defaults = {f.attname: f.get_default() for f in fields}  # missing columns take the field default
+        self._get = itemgetter(*self.names)
+        self._adapters = [(index, adapt) for index, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
+
+    def values(self, row: dict) -> list:
+        values = list(self._get({**self.defaults, **row}))
+        for index, adapt in self._adapters:
             if values[index] is not None:
                 values[index] = adapt(values[index])
         return values
 
+
+def insert_rows(model: type[models.Model], rows: Iterable[dict], *, skip: tuple[str, ...] = ()) -> int:
+    """INSERT `rows` (dicts of attname -> Python value; missing columns take the field default)."""
+    columns = _Columns(model, skip=skip)
+    return _insert(columns.table, columns.names, map(columns.values, rows))
+
+
+def _insert(table: str, names: list[str], values: Iterable[list]) -> int:
     quote = connection.ops.quote_name
-    # Table and column names come from the model's metadata, never from input; values are parameters.
-    table = f"{quote(model._meta.db_table)} ({', '.join(quote(n) for n in names)})"
+    # Table and column names come from the models' metadata, never from input; values are parameters.
+    target = f"{quote(table)} ({', '.join(quote(n) for n in names)})"
     if connection.vendor == "postgresql":
-        return _copy(table, map(values_of, rows))
-    sql = f"INSERT INTO {table} VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
+        return _copy(target, values)
+    sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
     count = 0
-    batch: list[list] = []
     with connection.cursor() as cursor:
-        for row in rows:
-            batch.append(values_of(row))
-            if len(batch) >= BATCH:
-                cursor.executemany(sql, batch)
-                count += len(batch)
-                batch = []
-        if batch:
+        for batch in _batches(values, BATCH):
             cursor.executemany(sql, batch)
             count += len(batch)
     return count
+
+
+def _batches(values: Iterable[list], size: int) -> Iterator[list[list]]:
+    batch: list[list] = []
+    for row in values:
+        batch.append(row)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def _copy(table: str, rows: Iterable[list]) -> int:
@@ -89,11 +110,47 @@ def _copy(table: str, rows: Iterable[list]) -> int:
 
 
 def insert_with_history(model: type[models.Model], rows: list[dict], *, when, reason: str, user_id=None) -> int:
-    """Insert rows and one '+' historical record each, as simple-history's bulk_create_with_history would."""
-    count = insert_rows(model, rows)
+    """Insert rows and one '+' historical record each, as simple-history's bulk_create_with_history would.
+
+    The historical rows reuse the rows' adapted values (the historical table holds the same columns, less the
+    ones the history excludes), followed by the history's own columns.
+    """
+    columns = _Columns(model)
+    values = [columns.values(row) for row in rows]
+    count = _insert(columns.table, columns.names, values)
+    history = _Columns(model.history.model, skip=("history_id",))
     extra = {"history_date": when, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
-    insert_rows(model.history.model, ({**row, **extra} for row in rows), skip=("history_id",))
+    copied = [name for name in history.names if name in columns.names and name not in extra]
+    own = [name for name in history.names if name not in copied]
+    own_values = history.values(extra)
+    own_values = [own_values[history.names.index(name)] for name in own]
+    if copied:
+        pick = itemgetter(*(columns.names.index(name) for name in copied))
+        single = len(copied) == 1
+        history_values = (([pick(v)] if single else list(pick(v))) + own_values for v in values)
+        _insert(history.table, copied + own, history_values)
     return count
+
+
+@contextmanager
+def large_cache(*, rows: int, mebibytes: int = LARGE_CACHE_MIB) -> Iterator[None]:
+    """SQLite: a larger page cache while a bulk write of `rows` rows runs (restored afterwards).
+
+    Inserts into indexes on random keys (NIK, name, KK, village) touch pages all over each index; with the
+    connection's default cache (settings: 64 MB) a million-row import keeps evicting and re-reading them.
+    """
+    if connection.vendor != "sqlite" or rows < LARGE_CACHE_ROWS:
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+        cursor.execute(f"PRAGMA cache_size = -{int(mebibytes) * 1024}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 def reset_sequences(*model_classes: type[models.Model]) -> None:

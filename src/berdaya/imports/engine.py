@@ -230,6 +230,8 @@ def _finish(batch: ImportBatch, plan: Plan, path: Path, options: ImportOptions, 
     summary.same_file_batches = [{"id": b.pk, "at": b.created_at.isoformat(), "user": str(b.user or "")}
                                  for b in earlier[:20]]
     result = ImportResult(batch=batch, summary=summary, problems=plan.problems)
+    # Counted: the records are no longer needed; their memory goes back before the error report reads the file.
+    plan.records, plan.families, plan.existing_persons = [], {}, {}
     if committed:
         batch.status = ImportBatch.Status.COMMITTED
     batch.summary = summary.to_json()
@@ -239,8 +241,9 @@ def _finish(batch: ImportBatch, plan: Plan, path: Path, options: ImportOptions, 
         folder = imports_dir()
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"laporan-impor-{batch.pk}.xlsx"
-        write_error_report(result, path, target)
+        write_error_report(result, path, target, table=plan.table.reread() if plan.table.reread else None)
         batch.report_path = str(target)
+    plan.table.reread = None
     batch.save()
     return result
 

@@ -11,6 +11,16 @@ class ImportBatch(models.Model):
         COMMITTED = "committed", _("Disimpan")
         FAILED = "failed", _("Gagal")
 
+    class Job(models.TextChoices):
+        DRY_RUN = "dry_run", _("Uji coba")
+        COMMIT = "commit", _("Simpan")
+
+    class JobState(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Berjalan")
+        FINISHED = "finished", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
     class Layout(models.TextChoices):
         TEMPLATE = "template", _("Template Berdaya")
         OPENSID = "opensid", _("Ekspor penduduk OpenSID")
@@ -34,6 +44,22 @@ class ImportBatch(models.Model):
     extracted_at = models.DateField(_("tanggal ekstrak data"), null=True, blank=True)
     village = models.ForeignKey("regions.Region", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
                                 verbose_name=_("desa/kelurahan"))
+
+    # Set by the import page (imports/services.py, tasks.py): the uploader's region (who may see the batch), the
+    # stored upload, and the background job that ran last with its state and progress. CLI batches leave them blank.
+    region_code = models.CharField(_("wilayah pengunggah"), max_length=13, blank=True, db_index=True,
+                                   help_text=_("Wilayah terkecil yang mencakup wilayah kerja pengunggah; "
+                                               "kosong = nasional."))
+    stored_path = models.CharField(_("file tersimpan"), max_length=500, blank=True)
+    job = models.CharField(_("pekerjaan"), max_length=16, choices=Job.choices, blank=True)
+    job_state = models.CharField(_("keadaan pekerjaan"), max_length=16, choices=JobState.choices, blank=True)
+    task_id = models.CharField(_("id tugas"), max_length=64, blank=True)
+    progress_stage = models.CharField(_("tahap"), max_length=8, blank=True)  # read, check, write
+    progress_done = models.PositiveBigIntegerField(_("selesai"), default=0)
+    progress_total = models.PositiveBigIntegerField(_("jumlah"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("kemajuan terakhir"), null=True, blank=True)
+    problems_preview = models.JSONField(_("masalah pertama"), default=list, blank=True)
+    problems_count = models.PositiveIntegerField(_("jumlah masalah"), default=0)
 
     class Meta:
         verbose_name = _("impor data")

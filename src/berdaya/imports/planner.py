@@ -143,6 +143,7 @@ class Planner:
         self._districts: dict[str, bool] = {}
         self._nik_rows: dict[str, int] = {}
         self._duplicates: dict[str, list[int]] = {}
+        self._last_kk: tuple = (None, None)
 
     # --- headers and options -------------------------------------------------------------------------------------
     @staticmethod
@@ -187,6 +188,9 @@ class Planner:
             self._read_row(number, cells)
             if count % 5000 == 0:
                 self.progress("read", number, total)
+        # The reader is done: let it go (python-calamine holds a whole sheet in memory until then, and the error
+        # report opens the file again).
+        self.table.data = iter(())
         if not self.plan.records:
             raise UnusableFile(_("File hanya berisi judul kolom (baris %(row)d), tanpa baris data.")
                                % {"row": self.table.header_row})
@@ -332,7 +336,9 @@ class Planner:
         if not kk_text:
             self.problem(record, record.number, self.header("household", "kk_number"), _("Nomor KK wajib diisi."))
             return
-        kk = check_kk(kk_text, district_exists=self._district_exists)
+        if kk_text != self._last_kk[0]:  # a family's rows usually follow each other: check its KK once
+            self._last_kk = (kk_text, check_kk(kk_text, district_exists=self._district_exists))
+        kk = self._last_kk[1]
         if kk.errors:
             self.problem(record, record.number, self.header("household", "kk_number"), kk.errors["kk_number"])
             return

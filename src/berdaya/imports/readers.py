@@ -18,7 +18,7 @@ import io
 import re
 import sys
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
@@ -55,6 +55,9 @@ class Table:
     data: Iterator[tuple[int, list]]  # (row number, cell values) after the header
     total_rows: int | None = None  # for progress: the last row number (estimated for csv)
     cell_errors: dict[tuple[int, int], str] = field(default_factory=dict)  # (row, column index) -> message
+    # The same table read again from what is already loaded (a spreadsheet's sheet), for the error report; None:
+    # open the file again (a csv is streamed, so that is cheap).
+    reread: Callable[[], Table] | None = None
     sheet: str = ""
     encoding: str = ""
     delimiter: str = ""
@@ -125,10 +128,15 @@ def _open_workbook(path: Path, kind: str) -> Table:
         raise UnusableFile(_("File spreadsheet tidak dapat dibaca (%(err)s). Simpan ulang sebagai .xlsx.")
                            % {"err": str(exc)[:200]}) from None
     offset = sheet.start[1] if sheet.start else 0
-    rows = ((index + 1, row) for index, row in enumerate(sheet.iter_rows()))
     merges = [((r1 + 1, c1 - offset), (r2 + 1, c2 - offset)) for (r1, c1), (r2, c2) in (sheet.merged_cell_ranges or [])]
-    table = _with_header(rows, kind, merges=merges)
-    table.sheet = name
+
+    def read() -> Table:
+        table = _with_header(((index + 1, row) for index, row in enumerate(sheet.iter_rows())), kind, merges=merges)
+        table.sheet = name
+        return table
+
+    table = read()
+    table.reread = read  # python-calamine loads the whole sheet: the report reads it again from memory
     table.total_rows = (sheet.end[0] + 1) if sheet.end else None
     if kind == "xlsx":
         table.cell_errors = formula_cells_without_value(path, name, column_offset=offset)

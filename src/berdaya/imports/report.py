@@ -36,7 +36,8 @@ def _cell(value) -> str | int | None:
     return text
 
 
-def write_error_report(result, source_path, target) -> None:
+def write_error_report(result, source_path, target, *, table=None) -> None:
+    """`table`: the file's table read again (readers.Table.reread), else the file is opened again."""
     from openpyxl import Workbook
 
     labels = kind_labels()
@@ -45,7 +46,7 @@ def write_error_report(result, source_path, target) -> None:
         by_row.setdefault(problem.row, []).append(problem)
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Masalah"))
-    table = open_table(source_path)
+    table = table or open_table(source_path)
     sheet.append([_("Baris"), _("Kolom"), _("Jenis"), _("Masalah"), *[_cell(h) for h in table.headers]])
     for number, cells in table.data:
         for problem in by_row.get(number, ()):

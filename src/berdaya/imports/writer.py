@@ -22,10 +22,10 @@ from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from berdaya.core.text import search_key
-from berdaya.demo.bulk import insert_rows, insert_with_history, next_id
-from berdaya.imports.planner import HOUSEHOLD_KEYS, PERSON_KEYS, Family, Plan, Record
+from berdaya.demo.bulk import insert_rows, insert_with_history, large_cache, next_id
+from berdaya.imports.planner import HOUSEHOLD_KEYS, PERSON_KEYS, Family, P, Plan, Record
 from berdaya.imports.values import BLANK
-from berdaya.registry import codes
+from berdaya.registry import codes, search_index
 from berdaya.registry.models import BPS_FIELDS, Household, Person, ReviewFlag
 from berdaya.registry.vulnerability import MemberFacts, household_vulnerabilities
 
@@ -51,15 +51,28 @@ class Writer:
         self.done = 0
 
     def write(self) -> None:
-        self._reserve()
-        self._insert_households()
-        self._insert_persons()
-        self._update_households()
-        self._update_persons()
-        touched = {f.existing[0] for f in self.families if f.existing is not None and (
-            f.action == "update" or any(self.plan.records[i].action in ("create", "update") for i in f.rows))}
-        refresh_households(sorted(touched), when=self.when, user_id=self.user_id, today=self.today)
+        renamed = [r for r in self.updates if "name" in r.changes]
+        # The name index's triggers would rewrite a household's document once per person written: suspended, and
+        # the documents of the households that got new or renamed members are rebuilt once at the end.
+        rows = len(self.creates) + len(renamed)
+        with search_index.suspended(rows=rows) as names, large_cache(rows=rows + len(self.updates)):
+            self._reserve()
+            self._insert_households()
+            self._insert_persons()
+            self._update_households()
+            self._update_persons()
+            names.touch(self._households_with_new_names())
+            touched = {f.existing[0] for f in self.families if f.existing is not None and (
+                f.action == "update" or any(self.plan.records[i].action in ("create", "update") for i in f.rows))}
+            refresh_households(sorted(touched), when=self.when, user_id=self.user_id, today=self.today)
         self.progress("write", self.total, self.total)
+
+    def _households_with_new_names(self) -> Iterable[int]:
+        records = self.plan.records
+        for family in self.families:
+            if any(records[i].action == "create" or (records[i].action == "update" and "name" in records[i].changes)
+                   for i in family.rows):
+                yield family.new_id or family.existing[0]
 
     def _step(self, count: int) -> None:
         self.done += count
@@ -198,7 +211,7 @@ class Writer:
 
 
 def _p(record: Record, key: str):
-    return record.person[PERSON_KEYS.index(key)]
+    return record.person[P[key]]
 
 
 def _facts(record: Record) -> MemberFacts:

@@ -5,6 +5,7 @@ from berdaya.registry import views
 app_name = "registry"
 urlpatterns = [
     path("", views.household_list, name="household_list"),
+    path("export/", views.household_export, name="household_export"),
     path("households/new/", views.household_create, name="household_create"),
     path("households/<int:pk>/", views.household_detail, name="household_detail"),
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),

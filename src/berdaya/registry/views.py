@@ -6,6 +6,7 @@ changes data needs Perm.REGISTRY_EDIT over the household's village, else 403.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -14,10 +15,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
+from django.http import FileResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
+from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -26,7 +29,7 @@ from berdaya.core.errors import ApplicationError
 from berdaya.core.identity import mask_number
 from berdaya.core.permissions import Perm, has_perm, region_prefixes
 from berdaya.regions.widgets import scope_root
-from berdaya.registry import codes, selectors, services
+from berdaya.registry import codes, exports, selectors, services
 from berdaya.registry.forms import (
     FlagResolveForm,
     HouseholdFilterForm,
@@ -156,6 +159,25 @@ def household_list(request):
     response = render(request, template, context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+@require_GET
+def household_export(request):
+    """The list as filtered, as xlsx or csv (registry.exports): csv streamed, xlsx written to a temporary file."""
+    fmt = request.GET.get("format", "xlsx")
+    form = HouseholdFilterForm(request.GET, user=request.user)
+    if fmt not in exports.FORMATS or not form.is_valid():
+        return HttpResponseBadRequest(_("Format atau saringan ekspor tidak valid."))
+    export = exports.HouseholdExport(user=request.user, filters=form.filters())
+    if fmt == "csv":
+        response = StreamingHttpResponse(exports.csv_stream(export), content_type=exports.CONTENT_TYPES["csv"])
+        response["Content-Disposition"] = content_disposition_header(True, export.filename("csv"))
+        return response
+    handle = tempfile.TemporaryFile()  # noqa: SIM115 - FileResponse closes it (and the OS deletes it)
+    exports.write_export(export, "xlsx", handle)
+    handle.seek(0)
+    return FileResponse(handle, as_attachment=True, filename=export.filename("xlsx"),
+                        content_type=exports.CONTENT_TYPES["xlsx"])
 
 
 # --- detail and history ------------------------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""Writes of the import pages: store an upload and queue its dry run; queue the commit of a checked batch.
+
+The work itself (engine.dry_run / engine.commit) runs in a background task (imports/tasks.py). A batch's region is
+the smallest region holding every region where the uploader may edit the registry: the batch history shows it to
+users who may edit the registry over that region (see selectors.batches_visible_to).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from datetime import date
+from pathlib import Path
+
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from berdaya.core.errors import ApplicationError
+from berdaya.core.permissions import NATIONAL, Perm, region_prefixes, require_perm
+from berdaya.imports.engine import ImportOptions, imports_dir
+from berdaya.imports.models import ImportBatch
+
+Job, JobState = ImportBatch.Job, ImportBatch.JobState
+
+
+def uploads_dir() -> Path:
+    return imports_dir() / "uploads"
+
+
+def uploader_region(user) -> str:
+    """The deepest code that is a prefix (by whole levels) of every region where `user` may edit; '' = national."""
+    prefixes = region_prefixes(user, Perm.REGISTRY_EDIT)
+    if not prefixes or NATIONAL in prefixes:
+        return NATIONAL
+    parts = [p.split(".") for p in prefixes]
+    common = []
+    for level in zip(*parts, strict=False):
+        if len(set(level)) > 1:
+            break
+        common.append(level[0])
+    return ".".join(common)
+
+
+def batch_upload(*, file, actor, village: str | None = None, extracted_at: date | None = None,
+                 all_or_nothing: bool = False) -> ImportBatch:
+    """Store `file` (an uploaded file: .name, .chunks()) under DATA_DIR/imports/uploads, record the batch and queue
+    its dry run. The form has checked the file's type and size."""
+    require_perm(actor, Perm.REGISTRY_EDIT)
+    options = ImportOptions(village=village, extracted_at=extracted_at, all_or_nothing=all_or_nothing)
+    suffix = Path(file.name).suffix.lower()
+    folder = uploads_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{uuid.uuid4().hex}{suffix}"
+    digest, size = hashlib.sha256(), 0
+    with target.open("wb") as out:
+        for chunk in file.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+            size += len(chunk)
+    batch = ImportBatch.objects.create(
+        user=actor, original_filename=Path(file.name).name[:255], checksum=digest.hexdigest(), size_bytes=size,
+        kind=suffix.lstrip("."), options=options.to_json(), extracted_at=extracted_at, village_id=village or None,
+        status=ImportBatch.Status.DRY_RUN, region_code=uploader_region(actor), stored_path=str(target),
+        job=Job.DRY_RUN, job_state=JobState.QUEUED, progress_at=timezone.now())
+    _enqueue(batch, Job.DRY_RUN)
+    batch.refresh_from_db()
+    return batch
+
+
+def batch_commit(*, batch: ImportBatch, actor) -> ImportBatch:
+    """Queue the commit of a batch whose dry run has finished. Only the uploader commits (the import is theirs:
+    the audit trail names them)."""
+    if batch.user_id != actor.pk:
+        raise ApplicationError(_("Hanya pengunggah file yang dapat menyimpan impor ini."), code="forbidden")
+    require_perm(actor, Perm.REGISTRY_EDIT)
+    committable = ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.DRY_RUN, job=Job.DRY_RUN,
+                                             job_state=JobState.FINISHED)
+    taken_message = _("Impor ini sudah disimpan atau sedang diproses.")
+    if not committable.exists():
+        raise ApplicationError(taken_message, code="conflict")
+    if not batch.stored_path or not Path(batch.stored_path).is_file():
+        raise ApplicationError(_("File impor ini sudah tidak tersimpan. Unggah lagi."), code="gone")
+    # A conditional update: a second click (or a second tab) finds the batch already taken and is refused.
+    taken = committable.update(job=Job.COMMIT, job_state=JobState.QUEUED, progress_stage="", progress_done=0,
+                               progress_total=None, progress_at=timezone.now())
+    if not taken:
+        raise ApplicationError(taken_message, code="conflict")
+    _enqueue(batch, Job.COMMIT)
+    batch.refresh_from_db()
+    return batch
+
+
+def _enqueue(batch: ImportBatch, job: str) -> None:
+    from berdaya.imports.tasks import run_import_job
+
+    try:
+        # With the immediate backend the job has run to its end when enqueue returns; with the database backend
+        # it waits for `berdaya manage db_worker`.
+        result = run_import_job.enqueue(batch.pk, job)
+    except Exception as exc:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            job_state=JobState.FAILED, error_message=gettext("Pekerjaan latar belakang tidak dapat dimulai: %(e)s")
+            % {"e": exc})
+        raise
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id)[:64])
