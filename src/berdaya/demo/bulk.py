@@ -20,7 +20,7 @@ from django.db.models import Max
 
 BATCH = 5000
 LARGE_CACHE_ROWS = 50_000
-LARGE_CACHE_MIB = 384
+LARGE_CACHE_MIB = 192
 
 
 def next_id(model: type[models.Model]) -> int:

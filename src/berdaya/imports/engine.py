@@ -101,7 +101,9 @@ def dry_run(source, *, actor, options: ImportOptions | None = None, progress=Non
             _fail(batch, exc.message)
             exc.batch = batch
             raise
-        return _finish(batch, plan, src.path, options, committed=False)
+        result, report = _conclude(batch, plan, src.path, options, committed=False)
+        _record(batch, result, report)
+        return result
 
 
 def commit(source, *, actor, options: ImportOptions | None = None, progress=None, filename: str | None = None,
@@ -110,10 +112,14 @@ def commit(source, *, actor, options: ImportOptions | None = None, progress=None
     with _Source(source, filename) as src:
         batch = batch or _new_batch(src, actor, options)
         when = timezone.now()
+        report = ""
         try:
             with transaction.atomic():
                 plan = _plan(src.path, actor, options, progress, batch)
                 written = not (options.all_or_nothing and plan.bad)
+                # Summary and error report before the writes: a spreadsheet's sheet, held in memory since it was
+                # read, is let go before them (a million-row xlsx never sits beside a million-row write).
+                result, report = _conclude(batch, plan, src.path, options, committed=written)
                 if written:
                     today = options.today or timezone.localdate()
                     Writer(plan, actor=actor, when=when, today=today, progress=progress).write()
@@ -122,11 +128,14 @@ def commit(source, *, actor, options: ImportOptions | None = None, progress=None
             exc.batch = batch
             raise
         except Exception as exc:
+            if report:
+                Path(report).unlink(missing_ok=True)
             _fail(batch, _("Impor gagal, tidak ada data yang disimpan: %(err)s") % {"err": exc})
             raise
         if written:
             batch.committed_at = when
-        return _finish(batch, plan, src.path, options, committed=written)
+        _record(batch, result, report)
+        return result
 
 
 # --- internals -----------------------------------------------------------------------------------------------------
@@ -223,18 +232,16 @@ def summarize(plan: Plan, *, committed: bool, all_or_nothing: bool) -> Summary:
     return summary
 
 
-def _finish(batch: ImportBatch, plan: Plan, path: Path, options: ImportOptions, *, committed: bool) -> ImportResult:
+def _conclude(batch: ImportBatch, plan: Plan, path: Path, options: ImportOptions, *,
+              committed: bool) -> tuple[ImportResult, str]:
+    """The result and its error report (the report's path, "" without problems); the batch is left as it is."""
     summary = summarize(plan, committed=committed, all_or_nothing=options.all_or_nothing)
     earlier = (ImportBatch.objects.filter(checksum=batch.checksum, status=ImportBatch.Status.COMMITTED)
                .exclude(pk=batch.pk).select_related("user").order_by("created_at"))
     summary.same_file_batches = [{"id": b.pk, "at": b.created_at.isoformat(), "user": str(b.user or "")}
                                  for b in earlier[:20]]
     result = ImportResult(batch=batch, summary=summary, problems=plan.problems)
-    # Counted: the records are no longer needed; their memory goes back before the error report reads the file.
-    plan.records, plan.families, plan.existing_persons = [], {}, {}
-    if committed:
-        batch.status = ImportBatch.Status.COMMITTED
-    batch.summary = summary.to_json()
+    report = ""
     if plan.problems:
         from berdaya.imports.report import write_error_report
 
@@ -242,10 +249,18 @@ def _finish(batch: ImportBatch, plan: Plan, path: Path, options: ImportOptions, 
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"laporan-impor-{batch.pk}.xlsx"
         write_error_report(result, path, target, table=plan.table.reread() if plan.table.reread else None)
-        batch.report_path = str(target)
-    plan.table.reread = None
+        report = str(target)
+    plan.table.reread = None  # the loaded sheet goes
+    return result, report
+
+
+def _record(batch: ImportBatch, result: ImportResult, report: str) -> None:
+    if result.summary.committed:
+        batch.status = ImportBatch.Status.COMMITTED
+    batch.summary = result.summary.to_json()
+    if report:
+        batch.report_path = report
     batch.save()
-    return result
 
 
 def copy_report(result: ImportResult, source, target) -> None:

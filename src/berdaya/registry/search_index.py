@@ -4,7 +4,7 @@ The index's triggers rewrite a household's document (every member's name_key) on
 person: a million-person import rewrites ~300,000 documents three times each, which was half of its SQLite commit.
 A bulk writer suspends them and rebuilds the documents of the households it touched, once, at the end:
 
-    with search_index.suspended() as names:
+    with search_index.suspended(rows=len(people)) as names:
         ... insert / rename people ...
         names.touch(household_ids)   # every household whose members were inserted, renamed, moved or deleted
 
@@ -118,7 +118,7 @@ def _can_suspend(*, min_rows: int | None, rows: int) -> bool:
         return False
     if min_rows is None:
         min_rows = POSTGRES_MIN_ROWS if vendor == "postgresql" else 0
-    if rows < min_rows or not triggers_present():
+    if rows <= 0 or rows < min_rows or not triggers_present():
         return False
     if vendor == "postgresql":
         with connection.cursor() as cursor:
