@@ -29,7 +29,6 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import math
 import os
 import resource
 import shutil
@@ -39,6 +38,8 @@ import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
+
+from results_file import format_results, git_commit, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "benchmarks" / ".data"
@@ -476,27 +477,10 @@ def table(runs: dict[str, dict], args) -> str:
     return "\n".join(lines)
 
 
-def machine() -> str:
-    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
-    return f"{os.cpu_count()} cores, {math.ceil(mem_kib / 1024 / 1024)} GiB"
 
 
-def git_commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,  # noqa: S607
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
-def format_results(results: dict) -> str:
-    """The results file with one figure per line, as ../shared/CONVENTIONS.md shows it."""
-    head = {k: v for k, v in results.items() if k != "figures"}
-    lines = [json.dumps(head)[:-1] + ', "figures": [']
-    lines += [" " + json.dumps(f) + ("," if i < len(results["figures"]) - 1 else "")
-              for i, f in enumerate(results["figures"])]
-    return "\n".join(lines) + "\n]}\n"
 
 
 def main(argv: list[str] | None = None) -> int:

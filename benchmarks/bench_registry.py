@@ -36,6 +36,8 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from results_file import format_results, git_commit, machine
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "benchmarks" / ".data"
 RESULTS = ROOT / "benchmarks" / "results" / "registry.json"
@@ -299,18 +301,8 @@ def run_one(db: str, args) -> dict:
 
 
 # --- reporting --------------------------------------------------------------------------------------------------
-def machine() -> str:
-    mem_kib = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                   if line.startswith("MemTotal"))
-    return f"{os.cpu_count()} cores, {math.ceil(mem_kib / 1024 / 1024)} GiB"
 
 
-def commit() -> str:
-    try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True,  # noqa: S607
-                              check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        return "unknown"
 
 
 def table(runs: list[dict]) -> str:
@@ -342,16 +334,9 @@ def results_json(runs: list[dict]) -> dict:
         figures.append({"name": "requests_per_kind", "db": db, "value": run["results"][KINDS[0]]["n"],
                         "unit": "requests"})
     return {"benchmark": "registry", "date": datetime.now(ZoneInfo("Asia/Jakarta")).isoformat(timespec="seconds"),
-            "commit": commit(), "machine": machine(), "figures": figures}
+            "commit": git_commit(), "machine": machine(), "figures": figures}
 
 
-def format_results(results: dict) -> str:
-    """The results file with one figure per line, as ../shared/CONVENTIONS.md shows it."""
-    head = {k: v for k, v in results.items() if k != "figures"}
-    lines = [json.dumps(head)[:-1] + ', "figures": [']
-    lines += [" " + json.dumps(f) + ("," if i < len(results["figures"]) - 1 else "")
-              for i, f in enumerate(results["figures"])]
-    return "\n".join(lines) + "\n]}\n"
 
 
 def main(argv: list[str] | None = None) -> int:
