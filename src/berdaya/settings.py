@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "berdaya.programmes",
     "berdaya.targeting",
     "berdaya.imports",
+    "berdaya.proposals",
+    "berdaya.verification",
+    "berdaya.enrolment",
     "berdaya.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -211,6 +214,10 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 MEDIA_ROOT = DATA_DIR / "media"  # private uploads: never served directly
+# Letters, minutes, photos and decrees (core.Document): outside the web root, streamed by views that check scope.
+PRIVATE_MEDIA_ROOT = Path(os.environ.get("BERDAYA_PRIVATE_MEDIA_ROOT", DATA_DIR / "documents")).resolve()
+# The largest document (letter, minutes, photo) a page accepts, in MB.
+BERDAYA_DOCUMENT_MAX_MB = env_int("BERDAYA_DOCUMENT_MAX_MB", 10, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 

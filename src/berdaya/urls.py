@@ -9,5 +9,8 @@ urlpatterns = [
     path("programmes/", include("berdaya.programmes.urls")),
     path("targeting/", include("berdaya.targeting.urls")),
     path("imports/", include("berdaya.imports.urls")),
+    path("proposals/", include("berdaya.proposals.urls")),
+    path("verification/", include("berdaya.verification.urls")),
+    path("enrolment/", include("berdaya.enrolment.urls")),
     path("django-admin/", admin.site.urls),
 ]

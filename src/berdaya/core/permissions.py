@@ -52,26 +52,49 @@ class Perm:
     # models and running the scoring.
     TARGETING_VIEW = "targeting.view"
     TARGETING_MANAGE = "targeting.manage"
+    # Proposals (issue 6): villages (and camat, as an operator over a district) file; Dinsos reviews (completeness,
+    # scheduling); everyone working on cases sees the proposals of their area.
+    PROPOSALS_VIEW = "proposals.view"
+    PROPOSALS_FILE = "proposals.file"
+    PROPOSALS_REVIEW = "proposals.review"
+    # Verval (issue 6): Dinsos assigns, verifiers visit inside their area, a second person confirms removals.
+    VERVAL_VIEW = "verval.view"
+    VERVAL_ASSIGN = "verval.assign"
+    VERVAL_VISIT = "verval.visit"
+    VERVAL_CONFIRM = "verval.confirm"
+    # Enrolment (issue 6): Dinsos prepares the ranked list within budget; the head of office approves it (SK).
+    ENROLMENT_VIEW = "enrolment.view"
+    ENROLMENT_MANAGE = "enrolment.manage"
+    ENROLMENT_APPROVE = "enrolment.approve"
 
+
+_CASEWORK = frozenset({Perm.PROPOSALS_VIEW, Perm.PROPOSALS_FILE, Perm.PROPOSALS_REVIEW, Perm.VERVAL_VIEW,
+                       Perm.VERVAL_ASSIGN, Perm.VERVAL_VISIT, Perm.VERVAL_CONFIRM, Perm.ENROLMENT_VIEW,
+                       Perm.ENROLMENT_MANAGE})
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     Role.ADMIN: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT, Perm.REGISTRY_VIEW_IDENTITY,
                           Perm.REGISTRY_HISTORY, Perm.ACCOUNTS_MANAGE,
                           Perm.PROGRAMMES_VIEW, Perm.PROGRAMMES_MANAGE, Perm.BUDGET_MANAGE,
-                          Perm.TARGETING_VIEW, Perm.TARGETING_MANAGE}),
+                          Perm.TARGETING_VIEW, Perm.TARGETING_MANAGE}) | _CASEWORK,
     Role.DINSOS_STAFF: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT, Perm.REGISTRY_VIEW_IDENTITY,
                                   Perm.REGISTRY_HISTORY,
                                   Perm.PROGRAMMES_VIEW, Perm.PROGRAMMES_MANAGE, Perm.BUDGET_MANAGE,
-                                  Perm.TARGETING_VIEW, Perm.TARGETING_MANAGE}),
+                                  Perm.TARGETING_VIEW, Perm.TARGETING_MANAGE}) | _CASEWORK,
     Role.HEAD_OF_OFFICE: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.REGISTRY_HISTORY,
-                                    Perm.PROGRAMMES_VIEW, Perm.BUDGET_APPROVE, Perm.TARGETING_VIEW}),
+                                    Perm.PROGRAMMES_VIEW, Perm.BUDGET_APPROVE, Perm.TARGETING_VIEW,
+                                    Perm.PROPOSALS_VIEW, Perm.VERVAL_VIEW, Perm.VERVAL_CONFIRM,
+                                    Perm.ENROLMENT_VIEW, Perm.ENROLMENT_APPROVE}),
     Role.VILLAGE_OPERATOR: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_EDIT, Perm.REGISTRY_VIEW_IDENTITY,
-                                      Perm.REGISTRY_HISTORY, Perm.PROGRAMMES_VIEW, Perm.TARGETING_VIEW}),
-    Role.VERIFIER: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.PROGRAMMES_VIEW}),
+                                      Perm.REGISTRY_HISTORY, Perm.PROGRAMMES_VIEW, Perm.TARGETING_VIEW,
+                                      Perm.PROPOSALS_VIEW, Perm.PROPOSALS_FILE, Perm.ENROLMENT_VIEW}),
+    Role.VERIFIER: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.PROGRAMMES_VIEW,
+                              Perm.PROPOSALS_VIEW, Perm.VERVAL_VIEW, Perm.VERVAL_VISIT}),
     Role.MENTOR: frozenset({Perm.REGISTRY_VIEW, Perm.PROGRAMMES_VIEW}),
     Role.PARTNER: frozenset({Perm.REGISTRY_VIEW}),
     Role.AUDITOR: frozenset({Perm.REGISTRY_VIEW, Perm.REGISTRY_VIEW_IDENTITY, Perm.REGISTRY_HISTORY,
-                             Perm.PROGRAMMES_VIEW, Perm.TARGETING_VIEW}),
+                             Perm.PROGRAMMES_VIEW, Perm.TARGETING_VIEW, Perm.PROPOSALS_VIEW, Perm.VERVAL_VIEW,
+                             Perm.ENROLMENT_VIEW}),
 }
 
 NATIONAL = ""  # the prefix of every code

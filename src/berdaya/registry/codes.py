@@ -166,6 +166,9 @@ class PersonStatus(models.TextChoices):
 class HouseholdStatus(models.TextChoices):
     ACTIVE = "active", _("Aktif")
     INACTIVE = "inactive", _("Tidak aktif")
+    # A family a verifier found in the field (verval outcome "new family"): kept out of lists until an operator
+    # completes and activates it.
+    DRAFT = "draft", _("Draf (temuan lapangan)")
 
 
 class FloorMaterial(models.TextChoices):

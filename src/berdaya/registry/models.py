@@ -190,6 +190,9 @@ class ReviewFlag(models.Model):
         NIK_BIRTHDATE_MISMATCH = "nik_birthdate_mismatch", _("Tanggal lahir tidak sesuai NIK")
         NIK_SEX_MISMATCH = "nik_sex_mismatch", _("Jenis kelamin tidak sesuai NIK")
         HEAD_MISSING = "head_missing", _("Kepala keluarga tidak ada")
+        # From verval outcomes: a move seen in the field waits for the operator (destination, date).
+        MOVE_PENDING = "move_pending", _("Pindah menurut verval, menunggu tindak lanjut")
+        DUPLICATE_SUSPECTED = "duplicate_suspected", _("Dugaan data ganda")
         OTHER = "other", _("Lainnya")
 
     household = models.ForeignKey(Household, on_delete=models.CASCADE, related_name="flags")

@@ -1,0 +1,2 @@
+app_name = "enrolment"
+urlpatterns: list = []
