@@ -291,12 +291,16 @@ class Generator:
             del m["_nik_birth"]
         return household, members, flags
 
-    def chunks(self, persons: int) -> Iterator[tuple[list[dict], list[dict], list[dict]]]:
-        """Families until `persons` people exist (the last family is cut short if needed)."""
+    def chunks(self, persons: int | None = None, *,
+               households_wanted: int | None = None) -> Iterator[tuple[list[dict], list[dict], list[dict]]]:
+        """Families until `persons` people exist (the last family is cut short if needed), or, with
+        `households_wanted` instead, until that many families exist (whole families: ~3.34 people each)."""
+        if (persons is None) == (households_wanted is None):
+            raise ValueError("give either persons or households_wanted")
         households, people, flags = [], [], []
-        while self.person_id < persons:
+        while (self.person_id < persons) if persons is not None else (self.household_id < households_wanted):
             household, members, household_flags = self._household()
-            excess = self.person_id - persons
+            excess = self.person_id - persons if persons is not None else 0
             if excess > 0:  # keep the head; drop the last members (and their flags)
                 dropped = {m["id"] for m in members[-excess:]}
                 members = members[:-excess]
@@ -353,8 +357,10 @@ def _occupation(rng: random.Random, age: int, sex: str) -> int:
     return rng.choices(common, [22, 18, 14, 12, 10, 6, 10, 2, 2, 4])[0]
 
 
-def load(*, persons: int, seed: int = 20261125, echo: Callable[[str], None] = print) -> dict[str, int]:
-    """Generate and write the registry; returns the counts written."""
+def load(*, persons: int | None = None, households: int | None = None, seed: int = 20261125,
+         echo: Callable[[str], None] = print) -> dict[str, int]:
+    """Generate and write the registry (`persons` people, or `households` whole families); returns the counts
+    written."""
     today, now = timezone.localdate(), timezone.now()
     tables = {m: Table(m, now) for m in (Household, Person, ReviewFlag, Household.history.model,
                                          Person.history.model, ReviewFlag.history.model)}
@@ -366,20 +372,20 @@ def load(*, persons: int, seed: int = 20261125, echo: Callable[[str], None] = pr
     name_index = importlib.import_module("berdaya.registry.migrations.0002_person_name_search_index")
     with connection.schema_editor() as editor:
         name_index.drop_name_index(editor)
-    for households, people, flags in gen.chunks(persons):
+    for families, people, flags in gen.chunks(persons, households_wanted=households):
         with transaction.atomic():
-            write_rows(tables[Household], households)
+            write_rows(tables[Household], families)
             write_rows(tables[Person], people)
             write_rows(tables[ReviewFlag], flags)
             write_rows(tables[Household.history.model],
                        [history_row(h, history_id=h["id"], when=now, reason="registry.household.created")
-                        for h in households])
+                        for h in families])
             write_rows(tables[Person.history.model],
                        [history_row(p, history_id=p["id"], when=now, reason="registry.person.created")
                         for p in people])
             write_rows(tables[ReviewFlag.history.model],
                        [history_row(f, history_id=f["id"], when=now, reason="registry.flag.opened") for f in flags])
-        counts["households"] += len(households)
+        counts["households"] += len(families)
         counts["persons"] += len(people)
         counts["flags"] += len(flags)
         echo(f"  {counts['persons']:>9,} people, {counts['households']:>8,} families "

@@ -75,6 +75,21 @@ def test_seeding_twice_changes_nothing(db):
     assert sum(v for k, v in second.items() if k.endswith((".created", ".updated"))) == 0
 
 
+def test_each_seeded_rule_becomes_version_1_of_the_programmes_versioned_rule_and_is_kept_once_edited(db, staff_blora):
+    from berdaya.targeting.models import EligibilityRule
+    from berdaya.targeting.services import rule_save
+
+    seed_catalogue(office=BLORA)
+    pkh = Programme.objects.get(office_id=BLORA, code="PKH")
+    seeded = EligibilityRule.objects.get(programme=pkh)
+    assert (seeded.version, seeded.active, seeded.expression) == (1, True, "desil <= 4")
+    with_rules = {s.code for s in PROGRAMMES if s.eligibility_rule}
+    assert set(EligibilityRule.objects.filter(active=True).values_list("programme__code", flat=True)) == with_rules
+    rule_save(actor=staff_blora, programme=pkh, expression="desil <= 3", note="tighter")
+    seed_catalogue(office=BLORA, update=True)
+    assert EligibilityRule.objects.get(programme=pkh, active=True).expression == "desil <= 3"
+
+
 def test_seeding_again_keeps_what_the_office_edited_unless_asked_to_update(db):
     seed_catalogue(office=BLORA)
     Programme.objects.filter(office_id=BLORA, code="BPNT").update(benefit_amount=225_000)

@@ -13,7 +13,7 @@ CREATE = reverse("programmes:create")
 def _post(**extra) -> dict:
     data = {"office": BLORA, "code": "blt-dd", "name": "BLT Dana Desa", "kind": "cash", "target_unit": "household",
             "frequency": "monthly", "duration_months": "12", "benefit_type": "amount",
-            "benefit_amount": "Rp 300.000", "is_active": "on", "eligibility_rule": "desil <= 4"}
+            "benefit_amount": "Rp 300.000", "is_active": "on", "priority_rule": "desil == 1"}
     data.update(extra)
     return {k: v for k, v in data.items() if v is not None}
 
@@ -23,8 +23,7 @@ def test_staff_create_a_programme_and_land_on_its_page(client, staff_blora, apbn
     programme = Programme.objects.get(code="BLT-DD")
     assert response.status_code == 302
     assert response.url == reverse("programmes:detail", args=[programme.pk])
-    assert (programme.office_id, programme.benefit_amount, programme.eligibility_rule) == (BLORA, 300_000,
-                                                                                          "desil <= 4")
+    assert (programme.office_id, programme.benefit_amount, programme.priority_rule) == (BLORA, 300_000, "desil == 1")
     assert list(programme.funding_sources.all()) == [apbn] and list(programme.partners.all()) == [sentra]
 
 
@@ -34,6 +33,13 @@ def test_the_form_shows_the_services_refusal_on_the_field(client, staff_blora, p
     assert "Kode program BPNT sudah dipakai di dinas ini." in response.content.decode()
     response = client.post(CREATE, _post(benefit_amount=""))
     assert "Isi nominal bantuan per periode." in response.content.decode()
+
+
+def test_a_priority_rule_that_does_not_parse_is_refused_on_its_field(client, staff_blora):
+    response = login(client, staff_blora).post(CREATE, _post(priority_rule="desil <<= 1"))
+    assert response.status_code == 400
+    assert "Aturan prioritas tidak valid" in response.content.decode()
+    assert not Programme.objects.filter(code="BLT-DD").exists()
 
 
 def test_the_office_must_lie_in_the_users_region(client, staff_blora):

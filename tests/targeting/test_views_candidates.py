@@ -69,3 +69,15 @@ def test_a_programme_without_a_rule_says_so(client, staff_blora, blt):
     client.force_login(staff_blora)
     page = client.get(reverse("targeting:candidates", args=[blt.pk])).content.decode()
     assert "belum punya aturan" in page
+
+
+def test_households_meeting_the_programmes_priority_rule_come_first(client, staff_blora, blt, score_model):
+    made = _population(staff_blora, score_model)
+    Household.objects.filter(pk=made[0].pk).update(official_desil=1)  # BLT Dana Desa: desil 1 first
+    blt.priority_rule = "official_desil == 1"
+    blt.save()
+    services.rule_save(actor=staff_blora, programme=blt, expression="member_count >= 1")
+    client.force_login(staff_blora)
+    response = client.get(reverse("targeting:candidates", args=[blt.pk]), {"year": 2026})
+    heads = [row["household"].head_name for row in response.context["rows"]]
+    assert heads == [made[0].head_name, made[1].head_name, made[2].head_name, made[3].head_name]

@@ -25,7 +25,7 @@ from berdaya.registry.forms import MoneyField
 
 PROGRAMME_FORM_FIELDS = [
     "code", "name", "description", "kind", "target_unit", "frequency", "duration_months", "benefit_type",
-    "benefit_amount", "group_size_min", "group_size_max", "is_active", "eligibility_rule", "priority_rule",
+    "benefit_amount", "group_size_min", "group_size_max", "is_active", "priority_rule",
 ]
 MONEY_FIELDS = {"benefit_amount", "amount_per_year", "unit_price"}
 
@@ -34,7 +34,7 @@ def _formfield(db_field, **kwargs):
     label = capfirst(db_field.verbose_name)
     if db_field.name in MONEY_FIELDS:
         return MoneyField(label=label, required=not db_field.blank, help_text=db_field.help_text)
-    if db_field.name in ("eligibility_rule", "priority_rule", "description"):
+    if db_field.name in ("priority_rule", "description"):
         return forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 3}),
                                help_text=db_field.help_text)
     return db_field.formfield(**kwargs)

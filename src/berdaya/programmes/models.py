@@ -127,8 +127,12 @@ class Programme(models.Model):
     group_size_max = models.PositiveSmallIntegerField(_("anggota kelompok paling banyak"), null=True, blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
     # Plain text for now; berdaya.targeting keeps the versioned, parsed rules (which point to this model).
-    eligibility_rule = models.TextField(_("aturan kelayakan"), blank=True)
-    priority_rule = models.TextField(_("aturan prioritas"), blank=True)
+    # The eligibility rule is versioned in targeting.EligibilityRule (edited in the rule editor). The priority rule
+    # is an expression in the same language: households it matches are ranked before the others (e.g. BLT Dana
+    # Desa: "desil == 1" first, then the rest), then by priority score.
+    priority_rule = models.TextField(_("aturan prioritas"), blank=True,
+                                     help_text=_("Keluarga yang memenuhi aturan ini didahulukan dalam peringkat, "
+                                                 "mis. desil == 1."))
     funding_sources = models.ManyToManyField(FundingSource, blank=True, related_name="programmes",
                                              verbose_name=_("sumber dana"))
     partners = models.ManyToManyField(Partner, blank=True, related_name="programmes", verbose_name=_("mitra"))

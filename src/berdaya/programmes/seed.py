@@ -300,9 +300,11 @@ def _seed_programme(seed: ProgrammeSeed, region, sources, partners, upsert: _Ups
         "frequency": seed.frequency, "duration_months": seed.duration_months, "benefit_type": seed.benefit_type,
         "benefit_amount": seed.benefit_amount, "group_size_min": seed.group_size[0] if seed.group_size else None,
         "group_size_max": seed.group_size[1] if seed.group_size else None, "is_active": True,
-        "eligibility_rule": seed.eligibility_rule, "priority_rule": seed.priority_rule,
+        "priority_rule": seed.priority_rule,
     }
     programme, written = upsert(Programme, {"office": region, "code": seed.code}, values)
+    if seed.eligibility_rule:
+        _seed_rule(programme, seed.eligibility_rule, upsert)
     if written:
         programme._change_reason = SEED_REASON
         programme.funding_sources.add(*(sources[c] for c in seed.sources))
@@ -315,6 +317,20 @@ def _seed_programme(seed: ProgrammeSeed, region, sources, partners, upsert: _Ups
                                {"name": name, "order": order})
         for item, quantity, unit, price in items:
             upsert(KitItem, {"kit": kit, "name": item}, {"quantity": quantity, "unit": unit, "unit_price": price})
+
+
+def _seed_rule(programme: Programme, expression: str, upsert: _Upsert) -> None:
+    """Version 1 of the programme's eligibility rule (targeting.EligibilityRule), when it has none yet: a rule an
+    officer has edited since is never overwritten by the seed."""
+    from berdaya.targeting.models import EligibilityRule
+    from berdaya.targeting.rules import parse_rule
+
+    if EligibilityRule.objects.filter(programme=programme).exists():
+        return
+    parse_rule(expression)  # a seed rule that does not parse is a bug: fail loudly
+    EligibilityRule.objects.create(programme=programme, version=1, expression=expression, note=SEED_REASON,
+                                   active=True)
+    upsert.counts["eligibilityrule.created"] += 1
 
 
 def seed_budgets(*, actor, office: str = DEMO_OFFICE, year: int = DEMO_YEAR) -> int:
@@ -359,7 +375,8 @@ def describe(counts: Counter) -> str:
 
     parts = []
     for name in sorted({key.split(".")[0] for key in counts}):
-        label = apps.get_model("programmes", name)._meta.verbose_name_plural
+        app_label = "targeting" if name == "eligibilityrule" else "programmes"
+        label = apps.get_model(app_label, name)._meta.verbose_name_plural
         parts.append(_("%(label)s: %(new)s baru, %(updated)s diperbarui, %(same)s tetap") % {
             "label": label, "new": counts[f"{name}.created"], "updated": counts[f"{name}.updated"],
             "same": counts[f"{name}.unchanged"]})

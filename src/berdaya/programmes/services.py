@@ -49,7 +49,7 @@ from berdaya.regions.models import Region
 
 PROGRAMME_FIELDS = [
     "code", "name", "description", "kind", "target_unit", "frequency", "duration_months", "benefit_type",
-    "benefit_amount", "group_size_min", "group_size_max", "is_active", "eligibility_rule", "priority_rule",
+    "benefit_amount", "group_size_min", "group_size_max", "is_active", "priority_rule",
 ]
 REFERENCE_MAX = 64
 REASON_MAX = 255
@@ -118,10 +118,25 @@ def _check_programme(programme: Programme) -> None:
                                  "banyak."), field="group_size_min")
     if not 1 <= programme.duration_months <= 120:
         raise ApplicationError(_("Lama program 1–120 bulan."), field="duration_months")
+    _check_priority_rule(programme)
     clash = Programme.objects.filter(office_id=programme.office_id, code=programme.code).exclude(pk=programme.pk)
     if clash.exists():
         raise ApplicationError(_("Kode program %(code)s sudah dipakai di dinas ini.") % {"code": programme.code},
                                field="code", code="duplicate")
+
+
+def _check_priority_rule(programme: Programme) -> None:
+    """The priority rule is written in the eligibility rule language: refuse it here, with the parser's message."""
+    from berdaya.targeting.rules import RuleError, parse_rule
+
+    programme.priority_rule = (programme.priority_rule or "").replace("\r\n", "\n").strip()
+    if not programme.priority_rule:
+        return
+    try:
+        parse_rule(programme.priority_rule)
+    except RuleError as exc:
+        raise ApplicationError(_("Aturan prioritas tidak valid: %(error)s") % {"error": exc.message},
+                               field="priority_rule") from None
 
 
 def _office(value) -> Region:

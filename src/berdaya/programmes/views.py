@@ -93,6 +93,8 @@ def programme_detail(request, pk: int):
         "programme": programme, "year": year, "lines": lines, "totals": selectors.totals(lines),
         "can_manage": selectors.can_manage(request.user, programme),
         "can_budget": selectors.can_manage_budget(request.user, programme),
+        "eligibility_rule": programme.eligibility_rules.filter(active=True).first(),
+        "can_see_rules": has_perm(request.user, Perm.TARGETING_VIEW, programme.office_id),
         "history": selectors.programme_history(programme=programme)
         if has_perm(request.user, Perm.PROGRAMMES_MANAGE, programme.office_id)
         or has_perm(request.user, Perm.REGISTRY_HISTORY, programme.office_id) else None,

@@ -33,7 +33,8 @@ class CandidateExport:
         self.per_person = self.budget.unit == TargetUnit.PERSON
 
     def queryset(self):
-        return selectors.candidates(user=self.user, rule=self.rule, region=self.region)
+        return selectors.candidates(user=self.user, rule=self.rule, region=self.region,
+                                    priority=selectors.priority_rule(self.programme))
 
     def filename(self, fmt: str) -> str:
         return f"{self.name}-{self.programme.code.lower()}-{self.year}-{timezone.localdate():%Y%m%d}.{fmt}"

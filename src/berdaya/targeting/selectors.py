@@ -25,7 +25,7 @@ from berdaya.registry import codes
 from berdaya.registry.models import VULNERABILITIES, Household
 from berdaya.registry.selectors import households_in_scope
 from berdaya.targeting.models import EligibilityRule, HouseholdScore, ScoreModel, ScoringRun
-from berdaya.targeting.rules import Rule, RuleContext, compile_rule, explain, household_facts
+from berdaya.targeting.rules import Rule, RuleContext, compile_rule, explain, household_facts, parse_rule
 from berdaya.targeting.rules.explain import Explanation
 
 PAYMENTS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.YEARLY: 1, Frequency.ONE_OFF: 1}
@@ -233,12 +233,32 @@ def household_why(*, household: Household, rule: Rule, context: RuleContext | No
 
 # --- ranking ------------------------------------------------------------------------------------------------------
 
-def candidates(*, user, rule: Rule, region: Region | None = None, context=None) -> QuerySet[Household]:
-    """Eligible households, most vulnerable first: priority score (desc), then welfare score (asc: poorest)."""
+def priority_rule(programme: Programme) -> Rule | None:
+    """The programme's priority rule parsed (programmes.services checked it when it was saved), or None."""
+    text = (getattr(programme, "priority_rule", "") or "").strip()
+    return parse_rule(text) if text else None
+
+
+def with_priority_first(qs: QuerySet[Household], rule: Rule | None, *, context=None) -> QuerySet[Household]:
+    """Annotate `priority_first` (1 when the household meets the programme's priority rule, else 0)."""
+    if rule is None:
+        return qs.annotate(priority_first=Value(0))
+    context = context or RuleContext.default()
+    if rule.uses_score:
+        qs = qs.alias(_score_join=F("score__welfare_score"))
+    sql, params = compile_rule(rule, vendor=connection.vendor, context=context)
+    return qs.annotate(priority_first=RawSQL(f"CASE WHEN {sql} THEN 1 ELSE 0 END", params))  # noqa: S611
+
+
+def candidates(*, user, rule: Rule, region: Region | None = None, context=None,
+               priority: Rule | None = None) -> QuerySet[Household]:
+    """Eligible households, most vulnerable first: those meeting the programme's priority rule (when given), then
+    priority score (desc), then welfare score (asc: poorest), then id."""
     qs = eligible_households(user=user, rule=rule, region=region, context=context)
+    qs = with_priority_first(qs, priority, context=context)
     return (qs.select_related("village", "score")
             .annotate(desil_value=Coalesce("official_desil", "score__computed_desil"))
-            .order_by(F("score__priority_score").desc(nulls_last=True),
+            .order_by(F("priority_first").desc(), F("score__priority_score").desc(nulls_last=True),
                       F("score__welfare_score").asc(nulls_last=True), "pk"))
 
 

@@ -67,7 +67,7 @@ def rule_editor(request, pk: int):
     programme = _programme_for(request, pk)
     can_manage = selectors.can_manage(request.user, programme)
     current = selectors.rule_active(programme)
-    initial = current.expression if current else (programme.eligibility_rule or "")
+    initial = current.expression if current else ""
     if request.method == "POST":
         if not can_manage:
             raise PermissionDenied
