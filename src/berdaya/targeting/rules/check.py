@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from berdaya.targeting.rules import ast
 from berdaya.targeting.rules.ast import BOOL, CODE, INT, NUM, NUMERIC, TEXT
@@ -17,7 +18,8 @@ from berdaya.targeting.rules.fields import code_aliases, code_label, household_f
 
 FUNCTIONS = {"any": BOOL, "all": BOOL, "count": INT}
 ORDERING = {"<", "<=", ">", ">="}
-TYPE_NAMES = {BOOL: "ya/tidak", INT: "angka", NUM: "angka", CODE: "kode", TEXT: "teks"}
+TYPE_NAMES = {BOOL: gettext_lazy("ya/tidak"), INT: gettext_lazy("angka"), NUM: gettext_lazy("angka"),
+              CODE: gettext_lazy("kode"), TEXT: gettext_lazy("teks")}
 
 
 def check(node: ast.Node, text: str) -> None:
@@ -36,7 +38,7 @@ def _type_name(node: ast.Node) -> str:
         return _("kode %(name)s") % {"name": _field_name(node)}
     if isinstance(node, ast.Literal) and node.kind == "string":
         return _("teks \"%(value)s\"") % {"value": node.value}
-    return TYPE_NAMES.get(node.type, node.type)
+    return str(TYPE_NAMES.get(node.type, node.type))
 
 
 def _field_name(node: ast.Field) -> str:
