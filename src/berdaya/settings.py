@@ -275,6 +275,10 @@ REGIONS_DATA_DIR = PROJECT_DIR / "data" / "regions"
 BERDAYA_PAGE_SIZE = env_int("BERDAYA_PAGE_SIZE", 25, minimum=5)
 # The largest file the import page accepts (MB); the CLI has no limit.
 BERDAYA_IMPORT_MAX_MB = env_int("BERDAYA_IMPORT_MAX_MB", 200, minimum=1)
+# Registry exports of more persons than this run as a background job (imports.ExportJob) with a download page;
+# smaller ones are sent at once. Export files are kept this many days (`berdaya manage export_cleanup`).
+BERDAYA_EXPORT_SYNC_MAX = env_int("BERDAYA_EXPORT_SYNC_MAX", 20000, minimum=0)
+BERDAYA_EXPORT_KEEP_DAYS = env_int("BERDAYA_EXPORT_KEEP_DAYS", 7, minimum=1)
 # Extreme poverty (targeting): USD 2.15 PPP (2017) per person per day, as BPS counts it (2025), converted at this many
 # Rupiah per USD PPP. Default 5980: BPS put USD 2.15 PPP at about Rp 391.000 per person per month (Jan 2025), i.e.
 # 391000 / (365/12) / 2.15. Both are settings (docs/targeting.md): update them when BPS moves to the 2021 PPP line.

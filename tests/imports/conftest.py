@@ -96,3 +96,40 @@ def snapshot() -> dict:
         out[model.__name__] = sorted(model.objects.values_list(), key=lambda r: r[0])
         out[f"{model.__name__}.history"] = sorted(model.history.values_list(), key=lambda r: r[0])
     return out
+
+
+def read_export(path) -> list[dict]:
+    """The rows of a registry export file (xlsx or csv) as dicts keyed by header."""
+    from pathlib import Path
+
+    path = Path(path)
+    if path.suffix == ".csv":
+        return list(csv.DictReader(io.StringIO(path.read_bytes().decode("utf-8-sig")), delimiter=";"))
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(path, read_only=True)
+    try:
+        rows = list(workbook["Data"].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    width = len(rows[0])  # read-only mode drops a row's trailing empty cells
+    return [dict(zip(rows[0], (*row, *[None] * (width - len(row))), strict=True)) for row in rows[1:]]
+
+
+@pytest.fixture
+def db_worker():
+    """Run the django-tasks-db worker until the queue is empty (`berdaya manage db_worker --batch`); the signal
+    handlers it installs are put back afterwards."""
+    import signal
+
+    from django.core.management import call_command
+
+    handled = [s for s in (signal.SIGINT, signal.SIGTERM, getattr(signal, "SIGQUIT", None)) if s]
+    saved = {s: signal.getsignal(s) for s in handled}
+
+    def run():
+        call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", "--interval", "0", verbosity=0)
+
+    yield run
+    for s, handler in saved.items():
+        signal.signal(s, handler)

@@ -8,7 +8,8 @@
 
 `dry_run` writes nothing to the registry. `commit` checks every row again (the registry may have changed since the
 dry run) and writes, in ONE transaction, either every row that can be imported (default: a KK with any refused row
-is left out whole, so no family is half-imported) or, with all_or_nothing, nothing at all when any row is refused.
+is left out whole, so no family is half-imported) or, with all_or_nothing, nothing at all when any row is refused;
+when it changed anything it marks the active score model's scores stale (targeting.services.scores_mark_stale).
 A file that cannot be read at all raises readers.UnusableFile (its .message says why; its .batch is the failed
 ImportBatch). `progress(stage, done, total)` is called now and then, stage being "read", "check" or "write";
 an exception raised by it aborts a commit with nothing written.
@@ -36,6 +37,7 @@ from berdaya.imports.planner import CONFLICT, ERROR, FAMILY, WARNING, Plan, Plan
 from berdaya.imports.readers import UnusableFile, open_table
 from berdaya.imports.writer import Writer
 from berdaya.regions.models import Region
+from berdaya.targeting.services import scores_mark_stale
 
 __all__ = ["ImportOptions", "ImportResult", "Problem", "Summary", "UnusableFile", "commit", "dry_run"]
 
@@ -123,6 +125,10 @@ def commit(source, *, actor, options: ImportOptions | None = None, progress=None
                 if written:
                     today = options.today or timezone.localdate()
                     Writer(plan, actor=actor, when=when, today=today, progress=progress).write()
+                    if _changes_registry(result.summary):
+                        # The bulk writes fire no post_save signals (targeting/signals.py): say it here, in the
+                        # same transaction, so a failed commit leaves the scores as they were.
+                        scores_mark_stale()
         except UnusableFile as exc:
             _fail(batch, exc.message)
             exc.batch = batch
@@ -252,6 +258,11 @@ def _conclude(batch: ImportBatch, plan: Plan, path: Path, options: ImportOptions
         report = str(target)
     plan.table.reread = None  # the loaded sheet goes
     return result, report
+
+
+def _changes_registry(summary: Summary) -> bool:
+    return bool(summary.new_households or summary.updated_households or summary.new_persons
+                or summary.updated_persons)
 
 
 def _record(batch: ImportBatch, result: ImportResult, report: str) -> None:

@@ -68,3 +68,49 @@ class ImportBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.original_filename} ({self.get_status_display()})"
+
+
+class ExportJob(models.Model):
+    """A registry export run as a background job (imports/tasks.py run_export_job): the file is written under
+    DATA_DIR/exports (never served as a static file) and downloaded by the user who asked until `expires_at`.
+
+    The filters are the registry list's (registry.selectors.HouseholdFilters as a dict); the worker applies them
+    with the requesting user's region scope and masking as they stand when it runs.
+    """
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "xlsx"
+        CSV = "csv", "csv"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Menunggu giliran")
+        RUNNING = "running", _("Berjalan")
+        FINISHED = "finished", _("Selesai")
+        FAILED = "failed", _("Gagal")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name=_("pengguna"))
+    created_at = models.DateTimeField(_("waktu"), auto_now_add=True)
+    format = models.CharField(_("format"), max_length=8, choices=Format.choices)
+    filters = models.JSONField(_("saringan"), default=dict, blank=True)
+    state = models.CharField(_("keadaan"), max_length=16, choices=State.choices, default=State.QUEUED)
+    task_id = models.CharField(_("id tugas"), max_length=64, blank=True)
+    progress_done = models.PositiveBigIntegerField(_("selesai"), default=0)  # households written
+    progress_total = models.PositiveBigIntegerField(_("jumlah"), null=True, blank=True)
+    progress_at = models.DateTimeField(_("kemajuan terakhir"), null=True, blank=True)
+    row_count = models.PositiveBigIntegerField(_("jumlah baris"), default=0)
+    file_path = models.CharField(_("file"), max_length=500, blank=True)  # cleared when the file is deleted
+    file_size = models.PositiveBigIntegerField(_("ukuran (byte)"), default=0)
+    filename = models.CharField(_("nama file unduhan"), max_length=120, blank=True)
+    finished_at = models.DateTimeField(_("selesai pada"), null=True, blank=True)
+    error = models.TextField(_("pesan kesalahan"), blank=True)
+    expires_at = models.DateTimeField(_("kedaluwarsa"), db_index=True)
+
+    class Meta:
+        verbose_name = _("ekspor data")
+        verbose_name_plural = _("ekspor data")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["user", "-created_at"], name="imports_export_user_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.filename or self.format} ({self.get_state_display()})"

@@ -1,4 +1,5 @@
 """Writes of the import pages: store an upload and queue its dry run; queue the commit of a checked batch.
+Export jobs: queue a registry export to a file (export_create) and delete expired export files (exports_cleanup).
 
 The work itself (engine.dry_run / engine.commit) runs in a background task (imports/tasks.py). A batch's region is
 the smallest region holding every region where the uploader may edit the registry: the batch history shows it to
@@ -8,10 +9,13 @@ users who may edit the registry over that region (see selectors.batches_visible_
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
-from datetime import date
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +23,10 @@ from django.utils.translation import gettext_lazy as _
 from berdaya.core.errors import ApplicationError
 from berdaya.core.permissions import NATIONAL, Perm, region_prefixes, require_perm
 from berdaya.imports.engine import ImportOptions, imports_dir
-from berdaya.imports.models import ImportBatch
+from berdaya.imports.models import ExportJob, ImportBatch
+from berdaya.imports.selectors import exports_dir
 
+logger = logging.getLogger(__name__)
 Job, JobState = ImportBatch.Job, ImportBatch.JobState
 
 
@@ -104,3 +110,92 @@ def _enqueue(batch: ImportBatch, job: str) -> None:
             % {"e": exc})
         raise
     ImportBatch.objects.filter(pk=batch.pk).update(task_id=str(result.id)[:64])
+
+
+
+# --- export jobs ---------------------------------------------------------------------------------------------------
+def export_keep_days() -> int:
+    """How long a finished export's file is kept for download (BERDAYA_EXPORT_KEEP_DAYS, default 7)."""
+    return int(getattr(settings, "BERDAYA_EXPORT_KEEP_DAYS", 7))
+
+
+def partial_path(path: str | Path) -> Path:
+    """The file a running export writes; renamed to `path` only once complete, so no half file is ever sent."""
+    path = Path(path)
+    return path.with_name(path.name + ".part")
+
+
+def export_create(*, actor, filters, fmt: str) -> ExportJob:
+    """Queue the export of the actor's filtered registry list (registry.selectors.HouseholdFilters or its dict) as
+    xlsx or csv. The worker applies the filters with the actor's region scope and masking when it runs."""
+    from berdaya.registry.exports import FORMATS, HouseholdExport, filters_to_dict
+
+    require_perm(actor, Perm.REGISTRY_VIEW)
+    if fmt not in FORMATS:
+        raise ApplicationError(_("Format ekspor tidak dikenal."), field="format", code="invalid")
+    exports_cleanup()  # opportunistically: expired files go whenever someone starts a new export
+    now = timezone.now()
+    with transaction.atomic():
+        job = ExportJob.objects.create(
+            user=actor, format=fmt, filters=filters if isinstance(filters, dict) else filters_to_dict(filters),
+            state=ExportJob.State.QUEUED, progress_at=now, expires_at=now + timedelta(days=export_keep_days()),
+            file_path=str(exports_dir() / f"{uuid.uuid4().hex}.{fmt}"),
+            filename=f"{HouseholdExport.name}-{timezone.localdate(now):%Y%m%d}.{fmt}")
+    _enqueue_export(job)
+    job.refresh_from_db()
+    return job
+
+
+def exports_cleanup(*, now: datetime | None = None) -> int:
+    """Delete the files of expired exports (the job rows stay, as the record of who exported what); a job still
+    queued or running when it expires has lost its worker and is marked failed. Files in the exports folder that no
+    job names (a deleted user's) go once older than the keep period. Returns the number of files deleted."""
+    now = now or timezone.now()
+    deleted = 0
+    expired = ExportJob.objects.filter(expires_at__lte=now).exclude(file_path="")
+    for job in expired.only("pk", "file_path"):
+        deleted += _unlink(Path(job.file_path)) + _unlink(partial_path(job.file_path))
+        ExportJob.objects.filter(pk=job.pk).update(file_path="")
+    ExportJob.objects.filter(expires_at__lte=now, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]).update(
+        state=ExportJob.State.FAILED, finished_at=now,
+        error=gettext("Ekspor tidak selesai sebelum kedaluwarsa (pekerja latar belakang berhenti?)."))
+    return deleted + _cleanup_orphans(now)
+
+
+def _cleanup_orphans(now: datetime) -> int:
+    folder = exports_dir()
+    if not folder.is_dir():
+        return 0
+    known = set()
+    for path in ExportJob.objects.exclude(file_path="").values_list("file_path", flat=True).iterator():
+        known.update({Path(path).name, partial_path(path).name})
+    oldest = (now - timedelta(days=export_keep_days())).timestamp()
+    deleted = 0
+    for path in folder.iterdir():
+        if path.is_file() and path.name not in known and path.stat().st_mtime < oldest:
+            deleted += _unlink(path)
+    return deleted
+
+
+def _unlink(path: Path) -> int:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        return 0
+    except OSError:
+        logger.warning("export file %s not deleted", path, exc_info=True)
+        return 0
+    return 1
+
+
+def _enqueue_export(job: ExportJob) -> None:
+    from berdaya.imports.tasks import run_export_job
+
+    try:
+        result = run_export_job.enqueue(job.pk)
+    except Exception as exc:
+        ExportJob.objects.filter(pk=job.pk).update(
+            state=ExportJob.State.FAILED, finished_at=timezone.now(),
+            error=gettext("Pekerjaan latar belakang tidak dapat dimulai: %(e)s") % {"e": exc})
+        raise
+    ExportJob.objects.filter(pk=job.pk).update(task_id=str(result.id)[:64])

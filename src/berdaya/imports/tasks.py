@@ -7,6 +7,10 @@ A commit runs inside one database transaction (engine.commit) from its first rea
 written to the batch row from inside it would stay invisible to the page until the end (and on SQLite a second
 connection cannot write while it runs). So a commit's progress goes to a small JSON file next to the uploads
 (progress_file), which the page reads while the commit runs; the final figures are then saved on the batch.
+
+`run_export_job(export_id)` writes a registry export (registry.exports.export_households_to_file) as the user who
+asked, to a ".part" file renamed when complete, recording its progress on the ExportJob row (an export only reads,
+outside any long transaction, so the row's updates are seen by the page at once).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from berdaya.imports import engine
-from berdaya.imports.models import ImportBatch
+from berdaya.imports.models import ExportJob, ImportBatch
 from berdaya.imports.planner import CONFLICT, ERROR, FAMILY, WARNING
 
 logger = logging.getLogger(__name__)
@@ -135,3 +139,56 @@ def run_import_job(batch_id: int, job: str) -> dict:
         batch.progress_done = batch.progress_total or batch.progress_done
     _end(batch, JobState.FINISHED)
     return {"batch": batch_id, "job": job, "committed": result.summary.committed, "exit_code": result.exit_code}
+
+
+# --- export jobs ---------------------------------------------------------------------------------------------------
+class ExportProgress:
+    """export_households_to_file's progress callback: households done / total on the job, at most every interval."""
+
+    def __init__(self, job: ExportJob, *, interval: float = PROGRESS_INTERVAL):
+        self.job, self.interval, self._last = job, interval, 0.0
+
+    def __call__(self, stage: str, done: int, total: int | None) -> None:
+        now = monotonic()
+        if now - self._last < self.interval:
+            return
+        self._last = now
+        self.job.progress_done, self.job.progress_total = max(0, done), total
+        self.job.progress_at = timezone.now()
+        ExportJob.objects.filter(pk=self.job.pk).update(progress_done=self.job.progress_done, progress_total=total,
+                                                        progress_at=self.job.progress_at)
+
+
+def _claim_export(export_id: int) -> ExportJob | None:
+    taken = ExportJob.objects.filter(pk=export_id, state=ExportJob.State.QUEUED).update(
+        state=ExportJob.State.RUNNING, progress_at=timezone.now())
+    return ExportJob.objects.get(pk=export_id) if taken else None
+
+
+@task()
+def run_export_job(export_id: int) -> dict:
+    from berdaya.imports.services import partial_path
+    from berdaya.registry.exports import export_households_to_file
+
+    job = _claim_export(export_id)
+    if job is None:
+        return {"export": export_id, "skipped": True}
+    target = Path(job.file_path)
+    partial = partial_path(target)
+    with translation.override(settings.LANGUAGE_CODE):
+        try:
+            rows = export_households_to_file(user_id=job.user_id, filters=job.filters, fmt=job.format, path=partial,
+                                             progress=ExportProgress(job))
+            os.replace(partial, target)
+        except Exception as exc:
+            partial.unlink(missing_ok=True)
+            job.state, job.error = ExportJob.State.FAILED, _("Ekspor gagal: %(err)s") % {"err": exc}
+            job.finished_at = job.progress_at = timezone.now()
+            job.save(update_fields=["state", "error", "finished_at", "progress_at"])
+            raise
+    job.state, job.row_count, job.file_size = ExportJob.State.FINISHED, rows, target.stat().st_size
+    job.progress_done = job.progress_total or job.progress_done
+    job.finished_at = job.progress_at = timezone.now()
+    job.save(update_fields=["state", "row_count", "file_size", "progress_done", "progress_total", "finished_at",
+                            "progress_at"])
+    return {"export": export_id, "rows": rows, "bytes": job.file_size}

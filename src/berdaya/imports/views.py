@@ -2,6 +2,10 @@
 the error report, the templates, and the history.
 
 Every page needs Perm.REGISTRY_EDIT (403 otherwise); a batch the user may not see is a 404 (selectors.batch_get).
+
+Export jobs (queued by the registry list's export when the list is large, registry.views.household_export): a
+job's progress and download, and the user's exports. These need Perm.REGISTRY_VIEW (403 otherwise); another user's
+export is a 404 (selectors.export_get: only its owner and national administrators).
 """
 
 from __future__ import annotations
@@ -22,8 +26,9 @@ from berdaya.core.permissions import Perm, has_perm
 from berdaya.imports import selectors, services, template
 from berdaya.imports.engine import imports_dir
 from berdaya.imports.forms import UploadForm
-from berdaya.imports.models import ImportBatch
+from berdaya.imports.models import ExportJob, ImportBatch
 from berdaya.imports.report import kind_labels
+from berdaya.registry.exports import CONTENT_TYPES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -129,3 +134,44 @@ def batch_list(request):
     batches = selectors.batches_visible_to(user=request.user).select_related("user", "village")
     page = Paginator(batches, settings.BERDAYA_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "imports/batch_list.html", {"page": page})
+
+
+
+# --- export jobs ---------------------------------------------------------------------------------------------------
+def _require_export_perm(request) -> None:
+    if not has_perm(request.user, Perm.REGISTRY_VIEW):
+        raise PermissionDenied
+
+
+def _export(request, pk: int) -> ExportJob:
+    _require_export_perm(request)
+    return selectors.export_get(user=request.user, pk=pk)
+
+
+@require_GET
+def export_detail(request, pk: int):
+    job = _export(request, pk)
+    context = {"job": job, "progress": selectors.export_progress(job), "filters": selectors.export_filter_summary(job),
+               "has_file": selectors.export_file(job) is not None,
+               "recent": selectors.exports_of(user=request.user).exclude(pk=job.pk)[: selectors.EXPORTS_RECENT]}
+    if request.htmx:
+        return render(request, "imports/export_detail.html#status", context)
+    return render(request, "imports/export_detail.html", context)
+
+
+@require_GET
+def export_download(request, pk: int):
+    job = _export(request, pk)
+    path = selectors.export_file(job)
+    if path is None:
+        raise Http404
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename,
+                        content_type=CONTENT_TYPES[job.format])
+
+
+@require_GET
+def export_list(request):
+    _require_export_perm(request)
+    page = Paginator(selectors.exports_of(user=request.user), settings.BERDAYA_PAGE_SIZE).get_page(
+        request.GET.get("page"))
+    return render(request, "imports/export_list.html", {"page": page, "keep_days": services.export_keep_days()})

@@ -28,6 +28,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from berdaya.core.errors import ApplicationError
 from berdaya.core.identity import mask_number
 from berdaya.core.permissions import Perm, has_perm, region_prefixes
+from berdaya.imports import selectors as import_selectors
+from berdaya.imports import services as import_services
 from berdaya.regions.widgets import scope_root
 from berdaya.registry import codes, exports, selectors, services
 from berdaya.registry.forms import (
@@ -161,14 +163,19 @@ def household_list(request):
     return response
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def household_export(request):
-    """The list as filtered, as xlsx or csv (registry.exports): csv streamed, xlsx written to a temporary file."""
-    fmt = request.GET.get("format", "xlsx")
+    """The list as filtered (the query string), as xlsx or csv (registry.exports): csv streamed, xlsx written to a
+    temporary file. A list of more persons than BERDAYA_EXPORT_SYNC_MAX becomes a background export job instead:
+    GET shows what will happen, POST queues the job and goes to its page (imports:export_detail)."""
+    fmt = request.POST.get("format") or request.GET.get("format", "xlsx")
     form = HouseholdFilterForm(request.GET, user=request.user)
     if fmt not in exports.FORMATS or not form.is_valid():
         return HttpResponseBadRequest(_("Format atau saringan ekspor tidak valid."))
-    export = exports.HouseholdExport(user=request.user, filters=form.filters())
+    filters = form.filters()
+    if import_selectors.export_needs_job(user=request.user, filters=filters):
+        return _export_as_job(request, filters, fmt)
+    export = exports.HouseholdExport(user=request.user, filters=filters)
     if fmt == "csv":
         response = StreamingHttpResponse(exports.csv_stream(export), content_type=exports.CONTENT_TYPES["csv"])
         response["Content-Disposition"] = content_disposition_header(True, export.filename("csv"))
@@ -178,6 +185,20 @@ def household_export(request):
     handle.seek(0)
     return FileResponse(handle, as_attachment=True, filename=export.filename("xlsx"),
                         content_type=exports.CONTENT_TYPES["xlsx"])
+
+
+def _export_as_job(request, filters, fmt: str):
+    if request.method == "POST":
+        try:
+            job = import_services.export_create(actor=request.user, filters=filters, fmt=fmt)
+        except ApplicationError as exc:
+            if exc.code == "forbidden":
+                raise PermissionDenied from None
+            return HttpResponseBadRequest(exc.message)
+        return redirect("imports:export_detail", pk=job.pk)
+    return render(request, "registry/household_export_confirm.html", {
+        "fmt": fmt, "query": _list_query(filters), "limit": import_selectors.export_sync_max(),
+        "keep_days": import_services.export_keep_days()})
 
 
 # --- detail and history ------------------------------------------------------------------------------------------
