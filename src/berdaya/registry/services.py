@@ -167,10 +167,15 @@ def household_refresh(*, household: Household, actor=None, today: date | None = 
 
 
 @transaction.atomic
-def household_create(*, actor, data: dict, head: dict) -> Household:
-    """Register a new family card with its head of family (exactly one head per KK from the start)."""
+def household_create(*, actor, data: dict, head: dict, perm: str = Perm.REGISTRY_EDIT,
+                     status: str = codes.HouseholdStatus.ACTIVE) -> Household:
+    """Register a new family card with its head of family (exactly one head per KK from the start).
+
+    `perm` and `status`: verval registers a family found in the field as a draft, under the verifier's own
+    permission (Perm.VERVAL_VISIT), since verifiers do not hold REGISTRY_EDIT.
+    """
     village = _village_or_error(data.get("village"))
-    require_perm(actor, Perm.REGISTRY_EDIT, village.code)
+    require_perm(actor, perm, village.code)
     kk = check_kk(data.get("kk_number"), district_exists=district_exists)
     _raise_if(kk.errors)
     if Household.objects.filter(kk_number=kk.cleaned["kk_number"]).exists():
@@ -178,7 +183,7 @@ def household_create(*, actor, data: dict, head: dict) -> Household:
                                field="kk_number", code="duplicate")
     head = _person_check({**head, "relationship": codes.Relationship.HEAD})
     _check_nik_free(head["nik"])
-    household = Household(village=village)
+    household = Household(village=village, status=status)
     _apply(household, {**data, "village": village, "kk_number": kk.cleaned["kk_number"]}, HOUSEHOLD_FIELDS)
     _audit(household, actor, "registry.household.created")
     household.save()
@@ -191,12 +196,13 @@ def household_create(*, actor, data: dict, head: dict) -> Household:
 
 
 @transaction.atomic
-def household_update(*, actor, household: Household, data: dict) -> list[str]:
+def household_update(*, actor, household: Household, data: dict, perm: str = Perm.REGISTRY_EDIT) -> list[str]:
+    """`perm`: verval applies the indicators a verifier saw under Perm.VERVAL_VISIT / VERVAL_CONFIRM."""
     household = Household.objects.select_for_update().get(pk=household.pk)
-    require_perm(actor, Perm.REGISTRY_EDIT, household.village_id)
+    require_perm(actor, perm, household.village_id)
     if "village" in data:
         data = {**data, "village": _village_or_error(data["village"])}
-        require_perm(actor, Perm.REGISTRY_EDIT, data["village"].code)
+        require_perm(actor, perm, data["village"].code)
     if "kk_number" in data:
         kk = check_kk(data["kk_number"], district_exists=district_exists)
         _raise_if(kk.errors)
@@ -300,9 +306,10 @@ def person_move(*, actor, person: Person, to_household: Household, relationship:
     return person
 
 
-def _set_status(*, actor, person: Person, status: str, on: date, note: str, action: str) -> Person:
+def _set_status(*, actor, person: Person, status: str, on: date, note: str, action: str,
+                perm: str = Perm.REGISTRY_EDIT) -> Person:
     person = Person.objects.select_for_update().select_related("household").get(pk=person.pk)
-    require_perm(actor, Perm.REGISTRY_EDIT, person.household.village_id)
+    require_perm(actor, perm, person.household.village_id)
     if not person.is_alive:
         raise ApplicationError(_("Status anggota ini sudah %(s)s.") % {"s": person.get_status_display()})
     if on > timezone.localdate():
@@ -317,15 +324,41 @@ def _set_status(*, actor, person: Person, status: str, on: date, note: str, acti
 
 
 @transaction.atomic
-def person_mark_deceased(*, actor, person: Person, on: date, note: str = "") -> Person:
+def person_mark_deceased(*, actor, person: Person, on: date, note: str = "",
+                         perm: str = Perm.REGISTRY_EDIT) -> Person:
+    """`perm`: a confirmed verval outcome "deceased" is applied under Perm.VERVAL_CONFIRM."""
     return _set_status(actor=actor, person=person, status=codes.PersonStatus.DECEASED, on=on, note=note,
-                       action="registry.person.deceased")
+                       action="registry.person.deceased", perm=perm)
 
 
 @transaction.atomic
 def person_mark_moved_out(*, actor, person: Person, on: date, note: str = "") -> Person:
     return _set_status(actor=actor, person=person, status=codes.PersonStatus.MOVED_OUT, on=on, note=note,
                        action="registry.person.moved_out")
+
+
+@transaction.atomic
+def flag_open(*, actor, household: Household, code: str, message: str, person: Person | None = None,
+              perm: str = Perm.REGISTRY_EDIT) -> ReviewFlag:
+    """Open a review flag someone must look at (verval: a move seen in the field, a suspected duplicate).
+
+    An open flag with the same code on the same household and person is returned as it is (not opened twice).
+    `perm`: verval opens flags under Perm.VERVAL_CONFIRM.
+    """
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    require_perm(actor, perm, household.village_id)
+    if code not in ReviewFlag.Code.values:
+        raise ApplicationError(_("Jenis tanda tinjau tidak dikenal."), field="code")
+    if person is not None and person.household_id != household.pk:
+        raise ApplicationError(_("Anggota ini bukan anggota KK tersebut."), field="person")
+    existing = household.flags.filter(code=code, person=person, resolved_at__isnull=True).first()
+    if existing is not None:
+        return existing
+    flag = ReviewFlag(household=household, person=person, code=code, message=message[:400])
+    _audit(flag, actor, "registry.flag.opened")
+    flag.save()
+    household_refresh(household=household, actor=actor)
+    return flag
 
 
 @transaction.atomic

@@ -98,6 +98,8 @@ class VervalTask(models.Model):
     # The outcome that stands (copied from the confirmed or self-standing visit) for fast funnel counts.
     outcome = models.CharField(_("hasil"), max_length=16, choices=Outcome.choices, blank=True, db_index=True)
     outcome_reason = models.CharField(_("alasan"), max_length=16, choices=NotEligibleReason.choices, blank=True)
+    # What applying the outcome left for someone to do (e.g. the head of family died: a new head must be named).
+    outcome_note = models.CharField(_("catatan hasil"), max_length=255, blank=True)
     updated_at = models.DateTimeField(_("diubah"), auto_now=True)
 
     class Meta:
