@@ -29,6 +29,9 @@ def test_a_households_whole_life_is_audited_with_an_action_code_and_the_actor_fo
     services.person_mark_moved_out(actor=actor, person=baby, on=date(2026, 2, 1))
     husband = household.members.get(relationship=Relationship.HUSBAND)
     services.person_mark_deceased(actor=actor, person=husband, on=date(2026, 3, 1))
+    services.flag_open(actor=actor, household=other, code=ReviewFlag.Code.MOVE_PENDING, message="Pindah ke Cepu")
+    Household.objects.filter(pk=other.pk).update(status="draft")
+    services.household_activate(actor=actor, household=other)
 
     records = [*Household.history.all(), *Person.history.all(), *ReviewFlag.history.all()]
     assert {r.history_change_reason for r in records} == {a for a in ACTION_LABELS if a.startswith("registry.")}

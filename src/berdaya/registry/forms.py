@@ -175,12 +175,21 @@ class FlagResolveForm(forms.Form):
                            widget=forms.TextInput(attrs={"placeholder": _("Mis. sudah dicek dengan KTP asli")}))
 
 
+def _status_filter(value: str | None) -> str:
+    """Active unless asked: "all" means every status (selectors take "" for that); drafts are found by asking."""
+    if value == "all":
+        return ""
+    return value or codes.HouseholdStatus.ACTIVE
+
+
 class HouseholdFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari"), max_length=120, required=False)
     region = RegionField(level=None, required=False, allow_ancestors=True, label=_("Wilayah"))
     vulnerability = forms.ChoiceField(label=_("Kerentanan"), required=False,
                                       choices=[("", _("Semua")), *VULNERABILITIES])
     flagged = forms.BooleanField(label=_("Hanya yang perlu ditinjau"), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False,
+                               choices=[*codes.HouseholdStatus.choices, ("all", _("Semua status"))])
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,4 +199,5 @@ class HouseholdFilterForm(forms.Form):
         data = self.cleaned_data if self.is_bound and self.is_valid() else {}
         region = data.get("region")
         return HouseholdFilters(q=data.get("q", ""), region=region.code if region else "",
-                                vulnerability=data.get("vulnerability", ""), flagged=bool(data.get("flagged")))
+                                vulnerability=data.get("vulnerability", ""), flagged=bool(data.get("flagged")),
+                                status=_status_filter(data.get("status")))

@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "registry.person.moved_out": _("Anggota pindah keluar"),
     "registry.person.head_assigned": _("Ditetapkan sebagai kepala keluarga"),
     "registry.person.head_replaced": _("Kepala keluarga diganti"),
+    "registry.household.activated": _("Keluarga draf diaktifkan"),
     "registry.flag.opened": _("Tanda tinjau dibuka"),
     "registry.flag.resolved": _("Tanda tinjau diselesaikan"),
     "demo.generated": _("Dibuat oleh generator data demo"),

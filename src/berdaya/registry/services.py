@@ -338,6 +338,23 @@ def person_mark_moved_out(*, actor, person: Person, on: date, note: str = "") ->
 
 
 @transaction.atomic
+def household_activate(*, actor, household: Household, note: str = "") -> Household:
+    """A draft family (found in the field by verval) becomes an active household once an operator has checked it:
+    from then on it appears in lists, targeting and exports."""
+    household = Household.objects.select_for_update().get(pk=household.pk)
+    require_perm(actor, Perm.REGISTRY_EDIT, household.village_id)
+    if household.status != codes.HouseholdStatus.DRAFT:
+        raise ApplicationError(_("Hanya keluarga berstatus draf yang dapat diaktifkan."), code="transition")
+    if not household.members.filter(relationship=codes.Relationship.HEAD,
+                                    status=codes.PersonStatus.ALIVE).exists():
+        raise ApplicationError(_("Tetapkan kepala keluarga dulu sebelum mengaktifkan."), code="invalid")
+    household.status = codes.HouseholdStatus.ACTIVE
+    _audit(household, actor, "registry.household.activated")
+    household.save()
+    return household
+
+
+@transaction.atomic
 def flag_open(*, actor, household: Household, code: str, message: str, person: Person | None = None,
               perm: str = Perm.REGISTRY_EDIT) -> ReviewFlag:
     """Open a review flag someone must look at (verval: a move seen in the field, a suspected duplicate).

@@ -11,6 +11,7 @@ urlpatterns = [
     path("households/<int:pk>/edit/", views.household_edit, name="household_edit"),
     path("households/<int:pk>/history/", views.household_history, name="household_history"),
     path("households/<int:pk>/head/", views.household_set_head, name="household_set_head"),
+    path("households/<int:pk>/activate/", views.household_activate, name="household_activate"),
     path("households/<int:pk>/members/new/", views.person_add, name="person_add"),
     path("persons/<int:pk>/edit/", views.person_edit, name="person_edit"),
     path("persons/<int:pk>/move/", views.person_move, name="person_move"),

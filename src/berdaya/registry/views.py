@@ -328,6 +328,17 @@ def household_set_head(request, pk: int):
                   {"form": form, "household": household, "title": _("Ganti kepala keluarga")})
 
 
+@require_POST
+def household_activate(request, pk: int):
+    household = _editable_household(request, pk)
+    try:
+        services.household_activate(actor=request.user, household=household)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("registry:household_detail", pk=household.pk)
+    return _done(request, household.pk, _("Keluarga diaktifkan."))
+
+
 # --- members -----------------------------------------------------------------------------------------------------
 
 @require_http_methods(["GET", "POST"])
