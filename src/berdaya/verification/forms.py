@@ -51,6 +51,16 @@ class AssignmentForm(forms.Form):
         self.fields["programme"].queryset = programmes_visible(user=user).order_by("office_id", "code")
 
 
+class ReassignForm(forms.Form):
+    verifier = VerifierChoiceField(label=_("Verifikator baru"), queryset=None)
+    reason = forms.CharField(label=_("Alasan"), max_length=255,
+                             help_text=_("Misalnya: verifikator sebelumnya cuti sakit."))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["verifier"].queryset = selectors.verifier_choices(user=user)
+
+
 class AddItemsForm(forms.Form):
     items = forms.ModelMultipleChoiceField(label=_("Rincian usulan yang lolos cek kelengkapan"), queryset=None,
                                            widget=forms.CheckboxSelectMultiple)

@@ -81,11 +81,7 @@ def assignment_create(*, actor, name: str, region, verifier, source: str, progra
         raise ApplicationError(_("Isi nama penugasan."), field="name")
     if source not in Source.values:
         raise ApplicationError(_("Pilih sumber daftar."), field="source")
-    if verifier is None or not verifier.is_active or not has_perm(verifier, Perm.VERVAL_VISIT, region.code):
-        raise ApplicationError(
-            _("%(who)s tidak bertugas sebagai verifikator di %(area)s: pilih verifikator yang wilayah kerjanya "
-              "mencakup wilayah tugas.") % {"who": verifier or "–", "area": region.name},
-            field="verifier", code="verifier_area")
+    _check_verifier(verifier, region)
     if programme is not None:
         if not _inside(region.code, programme.office_id):
             raise ApplicationError(_("Wilayah tugas berada di luar wilayah dinas pelaksana program %(code)s.")
@@ -98,6 +94,44 @@ def assignment_create(*, actor, name: str, region, verifier, source: str, progra
                             fiscal_year=fiscal_year, list_name=(list_name or "").strip()[:160], due_date=due_date,
                             created_by=actor)
     audited_save(assignment, actor, "verification.assignment.created")
+    return assignment
+
+
+def _check_verifier(verifier, region: Region) -> None:
+    if verifier is None or not verifier.is_active or not has_perm(verifier, Perm.VERVAL_VISIT, region.code):
+        raise ApplicationError(
+            _("%(who)s tidak bertugas sebagai verifikator di %(area)s: pilih verifikator yang wilayah kerjanya "
+              "mencakup wilayah tugas.") % {"who": verifier or "–", "area": region.name},
+            field="verifier", code="verifier_area")
+
+
+@transaction.atomic
+def assignment_reassign(*, actor, assignment: Assignment, verifier, reason: str) -> Assignment:
+    """Hand an open assignment's remaining visits to another verifier of the area (leave, illness, workload).
+    Visits already recorded keep the verifier who made them."""
+    assignment = _open_assignment(assignment)
+    require_perm(actor, Perm.VERVAL_ASSIGN, assignment.region_id)
+    _check_verifier(verifier, assignment.region)
+    if verifier.pk == assignment.verifier_id:
+        raise ApplicationError(_("Verifikator itu sudah memegang penugasan ini."), field="verifier", code="unchanged")
+    if not (reason or "").strip():
+        raise ApplicationError(_("Alasan wajib diisi."), field="reason")
+    assignment.verifier = verifier
+    audited_save(assignment, actor, "verification.assignment.reassigned")
+    return assignment
+
+
+@transaction.atomic
+def assignment_set_open(*, actor, assignment: Assignment, is_open: bool) -> Assignment:
+    """Close an assignment (no more visits or tasks; what was not visited stays "not visited" in the funnel), or
+    open it again."""
+    assignment = Assignment.objects.select_for_update().select_related("region").get(pk=assignment.pk)
+    require_perm(actor, Perm.VERVAL_ASSIGN, assignment.region_id)
+    status = Assignment.Status.OPEN if is_open else Assignment.Status.CLOSED
+    if assignment.status == status:
+        raise ApplicationError(_("Status penugasan tidak berubah."), code="unchanged")
+    assignment.status = status
+    audited_save(assignment, actor, f"verification.assignment.{'reopened' if is_open else 'closed'}")
     return assignment
 
 
@@ -491,6 +525,11 @@ def visit_apply(*, visit: Visit, actor, perm: str, new_household: dict | None = 
         _flag(visit=visit, actor=actor, perm=perm, code=ReviewFlag.Code.DUPLICATE_SUSPECTED,
               message=_("Verval %(d)s: diduga ganda dengan KK %(kk)s (%(head)s). %(notes)s") % {
                   "d": on, "kk": other.kk_number, "head": other.head_name, "notes": visit.notes})
+        if household is not None and has_perm(actor, perm, other.village_id):
+            # Both records wait for the duplicates review, whichever of them the reviewer keeps.
+            registry.flag_open(actor=actor, household=other, code=ReviewFlag.Code.DUPLICATE_SUSPECTED, perm=perm,
+                               message=_("Verval %(d)s: diduga ganda dengan KK %(kk)s (%(head)s).") % {
+                                   "d": on, "kk": household.kk_number, "head": household.head_name})
         note = _("Menunggu tinjauan data ganda (KK %(kk)s).") % {"kk": mask_number(other.kk_number)}
     elif outcome == Outcome.NEW_FAMILY:
         created = _new_family(visit=visit, actor=actor, perm=perm, data=new_household or {})

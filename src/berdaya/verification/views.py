@@ -36,6 +36,7 @@ from berdaya.verification.forms import (
     ConfirmForm,
     FunnelFilterForm,
     ImportListForm,
+    ReassignForm,
     RejectForm,
     VisitForm,
 )
@@ -168,6 +169,10 @@ def _assignment_context(request, assignment: Assignment, **extra) -> dict:
             pk__in=list(queryset.values_list("pk", flat=True)[:MAX_ITEMS_SHOWN]))
     if can_add and assignment.source != Source.PROPOSALS:
         context["households_form"] = extra.pop("households_form", None) or AddHouseholdsForm()
+    if access.may_assign(user, assignment):
+        context["can_manage"] = True
+        if assignment.status == Assignment.Status.OPEN:
+            context["reassign_form"] = extra.pop("reassign_form", None) or ReassignForm(user=user)
     if can_add and assignment.source == Source.LIST:
         context["import_form"] = extra.pop("import_form", None) or ImportListForm()
     context.update(extra)
@@ -187,6 +192,36 @@ def _assignment_for_adding(request, pk: int) -> Assignment:
     if not access.may_assign(request.user, assignment):
         raise PermissionDenied
     return assignment
+
+
+@require_POST
+def assignment_reassign(request, pk: int):
+    assignment = _assignment_for_adding(request, pk)
+    form = ReassignForm(request.POST, user=request.user)
+    if form.is_valid():
+        try:
+            services.assignment_reassign(actor=request.user, assignment=assignment,
+                                         verifier=form.cleaned_data["verifier"], reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            _attach(form, exc)
+        else:
+            messages.success(request, _("Penugasan dialihkan ke %(who)s.") % {"who": form.cleaned_data["verifier"]})
+            return redirect("verification:assignment_detail", pk=assignment.pk)
+    context = _assignment_context(request, assignment, reassign_form=form)
+    return render(request, "verification/assignment_detail.html", context, status=400)
+
+
+@require_POST
+def assignment_set_open(request, pk: int):
+    assignment = _assignment_for_adding(request, pk)
+    is_open = request.POST.get("open") == "1"
+    try:
+        services.assignment_set_open(actor=request.user, assignment=assignment, is_open=is_open)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Penugasan dibuka kembali.") if is_open else _("Penugasan ditutup."))
+    return redirect("verification:assignment_detail", pk=assignment.pk)
 
 
 @require_POST
