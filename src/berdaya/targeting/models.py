@@ -69,10 +69,13 @@ class DesilSource(models.TextChoices):
 
 
 class HouseholdScore(models.Model):
-    """The latest scores of one household (written in bulk by a scoring run)."""
+    """The latest scores of one household (written in bulk by a scoring run).
+
+    Keyed by the household: rules and lists join it to every household they read, and on SQLite a join on the
+    primary key is one lookup where a separate unique index costs two."""
 
     household = models.OneToOneField("registry.Household", on_delete=models.CASCADE, related_name="score",
-                                     verbose_name=_("keluarga"))
+                                     primary_key=True, verbose_name=_("keluarga"))
     score_model = models.ForeignKey(ScoreModel, on_delete=models.PROTECT, related_name="+",
                                     verbose_name=_("model skor"))
     welfare_score = models.FloatField(_("skor kesejahteraan"))
@@ -85,7 +88,8 @@ class HouseholdScore(models.Model):
     class Meta:
         verbose_name = _("skor keluarga")
         verbose_name_plural = _("skor keluarga")
-        indexes = [models.Index(fields=["-priority_score", "welfare_score"], name="householdscore_rank")]
+        # No index on the scores: the candidate list ranks after a rule-dependent key and over a LEFT JOIN, so no
+        # query can use one, and keeping one up to date doubled the cost of writing a scoring run's results.
 
     def __str__(self) -> str:
         return f"{self.household_id}: {self.welfare_score:.1f}"

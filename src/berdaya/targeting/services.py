@@ -115,12 +115,13 @@ def scoring_start(*, actor, region: Region | None = None) -> ScoringRun:
     return run
 
 
-def scoring_run_now(*, region_code: str = "", actor=None) -> ScoringRun:
-    """Score now, in this process (the `berdaya targeting score` command): no queue, no permission check."""
+def scoring_run_now(*, region_code: str = "", actor=None, progress=None) -> ScoringRun:
+    """Score now, in this process (the `berdaya targeting score` command): no queue, no permission check.
+    `progress(stage, done, total)` is told of every stage (and of progress within one, at most twice a second)."""
     if region_code and not Region.objects.filter(code=region_code).exists():
         raise ApplicationError(_("Kode wilayah %(code)s tidak terdaftar.") % {"code": region_code}, field="region")
     run = _scoring_create(actor=actor, region_code=region_code)
-    return scoring_execute(run_id=run.pk)
+    return scoring_execute(run_id=run.pk, progress=progress)
 
 
 @transaction.atomic
