@@ -97,6 +97,23 @@ def test_a_second_run_is_refused_while_one_is_queued(settings, staff_blora):
     assert caught.value.code == "conflict"
 
 
+def test_a_run_whose_process_died_an_hour_ago_no_longer_blocks_a_new_one(settings, staff_blora):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    dead = _run(staff_blora)
+    ScoringRun.objects.filter(pk=dead.pk).update(state="running",
+                                                 started_at=timezone.now() - timedelta(minutes=61))
+    fresh = _run(staff_blora)
+    dead.refresh_from_db()
+    assert (dead.state, fresh.state) == ("failed", "queued")
+    assert "Terputus" in dead.error_message
+    with pytest.raises(ApplicationError):  # the new one, still fresh, does block
+        _run(staff_blora)
+
+
 def test_a_run_delivered_twice_runs_once(settings, staff_blora, blora_households):
     settings.TASKS = IMMEDIATE
     run = _run(staff_blora)

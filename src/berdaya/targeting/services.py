@@ -6,10 +6,11 @@ A rule or score model is never changed in place: saving makes a new version and 
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -124,9 +125,25 @@ def scoring_run_now(*, region_code: str = "", actor=None, progress=None) -> Scor
     return scoring_execute(run_id=run.pk, progress=progress)
 
 
+# A run of a whole regency takes seconds to a few minutes (benchmarks/results/targeting.json: 1M households in
+# ~20 s). One still queued or running after this long lost its process (a killed worker, a restarted server): it
+# must not block every later run.
+ABANDONED_AFTER = timedelta(hours=1)
+
+
+def _fail_abandoned_runs() -> int:
+    cutoff = timezone.now() - ABANDONED_AFTER
+    return ScoringRun.objects.filter(
+        Q(state=ScoringRun.State.RUNNING, started_at__lt=cutoff)
+        | Q(state=ScoringRun.State.QUEUED, created_at__lt=cutoff)).update(
+        state=ScoringRun.State.FAILED, finished_at=timezone.now(),
+        error_message=_("Terputus: prosesnya berhenti sebelum selesai (lebih dari 1 jam tanpa hasil)."))
+
+
 @transaction.atomic
 def _scoring_create(*, actor, region_code: str) -> ScoringRun:
     model = score_model_active()
+    _fail_abandoned_runs()
     busy = ScoringRun.objects.select_for_update().filter(
         state__in=[ScoringRun.State.QUEUED, ScoringRun.State.RUNNING]).first()
     if busy is not None:
