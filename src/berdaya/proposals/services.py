@@ -181,7 +181,7 @@ def _check_details(*, programme: Programme, kits: set[str], spec: dict, index: i
         raise _row_error(index, household, _("Permintaan paling banyak 255 karakter."))
     business_type = str(spec.get("business_type") or "").strip()
     if business_type and business_type not in kits:
-        raise _row_error(index, household, _("Jenis usaha/paket \u201c%(kit)s\u201d tidak ada di program %(code)s.")
+        raise _row_error(index, household, _("Jenis usaha/paket “%(kit)s” tidak ada di program %(code)s.")
                          % {"kit": business_type, "code": programme.code})
     has_business = spec.get("has_business")
     if has_business not in (True, False, None):
@@ -277,7 +277,7 @@ def item_transition(*, item: ProposalItem, to_status: str, actor, reason: str = 
         _require_transition_perm(actor, to_status, item.proposal.region_id)
         if to_status not in TRANSITIONS[item.status]:
             raise ApplicationError(
-                _("Usulan berstatus \u201c%(current)s\u201d tidak dapat diubah menjadi \u201c%(target)s\u201d.")
+                _("Usulan berstatus “%(current)s” tidak dapat diubah menjadi “%(target)s”.")
                 % {"current": ItemStatus(item.status).label, "target": ItemStatus(to_status).label},
                 field="status", code="transition")
         reason = (reason or "").strip()
@@ -447,7 +447,7 @@ def _editable_item(actor, item: ProposalItem) -> ProposalItem:
     item = ProposalItem.objects.select_for_update().select_related("proposal__programme").get(pk=item.pk)
     require_perm(actor, Perm.PROPOSALS_FILE, item.proposal.region_id)
     if item.status not in EDITABLE:
-        raise ApplicationError(_("Rincian berstatus \u201c%(status)s\u201d tidak dapat diubah lagi.")
+        raise ApplicationError(_("Rincian berstatus “%(status)s” tidak dapat diubah lagi.")
                                % {"status": ItemStatus(item.status).label}, code="locked")
     return item
 

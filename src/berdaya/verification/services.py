@@ -137,7 +137,7 @@ def assignment_set_open(*, actor, assignment: Assignment, is_open: bool) -> Assi
 
 def _item_problem(assignment: Assignment, item: ProposalItem, present: set[int]) -> str | None:
     if item.status != ItemStatus.COMPLETE:
-        return _("berstatus \u201c%(s)s\u201d; hanya usulan yang lolos cek kelengkapan yang dapat dijadwalkan.") % {
+        return _("berstatus “%(s)s”; hanya usulan yang lolos cek kelengkapan yang dapat dijadwalkan.") % {
             "s": item.get_status_display()}
     if not _inside(item.household.village_id, assignment.region_id):
         return _("keluarganya di luar wilayah tugas.")

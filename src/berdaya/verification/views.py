@@ -145,7 +145,7 @@ def assignment_create(request):
         except ApplicationError as exc:
             _attach(form, exc)
         else:
-            messages.success(request, _("Penugasan \u201c%(name)s\u201d dibuat. Tambahkan sasarannya.")
+            messages.success(request, _("Penugasan “%(name)s” dibuat. Tambahkan sasarannya.")
                              % {"name": assignment.name})
             return redirect("verification:assignment_detail", pk=assignment.pk)
     return render(request, "verification/assignment_form.html", {"form": form})
@@ -322,7 +322,7 @@ def task_detail(request, pk: int):
             visit = _visit_record(request, task, form)
             if visit is not None:
                 if visit.confirmation == visit.Confirmation.PENDING:
-                    messages.success(request, _("Kunjungan disimpan: hasil \u201c%(o)s\u201d menunggu konfirmasi "
+                    messages.success(request, _("Kunjungan disimpan: hasil “%(o)s” menunggu konfirmasi "
                                                 "orang kedua.") % {"o": visit.get_outcome_display()})
                 else:
                     messages.success(request, _("Kunjungan disimpan: %(o)s.") % {"o": visit.get_outcome_display()})
@@ -381,7 +381,7 @@ def visit_confirm(request, pk: int):
     except ApplicationError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Hasil \u201c%(o)s\u201d dikonfirmasi dan diterapkan.")
+        messages.success(request, _("Hasil “%(o)s” dikonfirmasi dan diterapkan.")
                          % {"o": visit.get_outcome_display()})
     return _back(request, visit)
 
