@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from berdaya.enrolment.models import Enrolment, EnrolmentStatus
 from berdaya.regions.models import Level, Region
@@ -30,7 +31,8 @@ from berdaya.verification.models import NotEligibleReason, Outcome, VervalTask, 
 
 LISTED, VISITED, ELIGIBLE, APPROVED, PAID = range(5)
 CHART_WIDTH, BAR_STEP = 320, 30
-STAGE_LABELS = [_("Terdaftar"), _("Dikunjungi"), _("Layak"), _("Ditetapkan"), _("Dibayar")]
+STAGE_LABELS = [pgettext_lazy("funnel stage: on the list", "Terdaftar"), _("Dikunjungi"), _("Layak"),
+                _("Ditetapkan"), _("Dibayar")]
 
 PAID_STATUSES = frozenset({EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED, EnrolmentStatus.EXITED,
                            EnrolmentStatus.GRADUATED})

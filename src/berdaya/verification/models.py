@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 
@@ -28,7 +29,7 @@ class Outcome(models.TextChoices):
     MOVED = "moved", _("Pindah")
     DECEASED = "deceased", _("Meninggal")
     DUPLICATE = "duplicate", _("Ganda")
-    NEW_FAMILY = "new_family", _("Keluarga baru")
+    NEW_FAMILY = "new_family", pgettext_lazy("verval outcome", "Keluarga baru")
 
 
 class NotEligibleReason(models.TextChoices):
