@@ -29,6 +29,7 @@ from berdaya.core.permissions import Role
 from berdaya.core.text import search_key
 from berdaya.demo import places
 from berdaya.demo.bulk import insert_with_history, next_id, reset_sequences
+from berdaya.demo.casework import seed_casework
 from berdaya.demo.drafts import HouseholdDraft, PersonDraft
 from berdaya.demo.generator import Village, generate_households
 from berdaya.programmes.seed import seed_demo as seed_programmes
@@ -51,7 +52,7 @@ DEMO_USERS = [
     ("staf", Role.DINSOS_STAFF, places.BLORA, "Dwi Hartono", "Dinas Sosial Kabupaten Blora"),
     ("kadis", Role.HEAD_OF_OFFICE, places.BLORA, "Sri Wahyuni", "Dinas Sosial Kabupaten Blora"),
     ("operator", Role.VILLAGE_OPERATOR, "33.16.09.2001", "Agus Setiawan", "Pemerintah Desa Jepangrejo"),
-    ("verifikator", Role.VERIFIER, "33.16.02", "Eko Prasetyo", "Dinas Sosial Kabupaten Blora"),
+    ("verifikator", Role.VERIFIER, "33.16.09", "Eko Prasetyo", "Dinas Sosial Kabupaten Blora"),
     ("pendamping", Role.MENTOR, "33.16.08", "Siti Aminah", "Pendamping PKH Kecamatan Jepon"),
     ("mitra", Role.PARTNER, places.BLORA, "Ahmad Fauzi", "Lazizmu"),
     ("auditor", Role.AUDITOR, places.BLORA, "Bambang Sutrisno", "Inspektorat Kabupaten Blora"),
@@ -106,6 +107,9 @@ def build_demo(*, households: int = DEFAULT_HOUSEHOLDS, seed: int = DEFAULT_SEED
                                                                "s": time.perf_counter() - step})
         result = generate(households=households, seed=seed, echo=echo)
         seed_programmes(echo=echo)
+        step = time.perf_counter()
+        seed_casework(today=result.today, echo=echo)
+        echo(_("Kasus demo siap (%(s).1f d).") % {"s": time.perf_counter() - step})
         result.seconds = time.perf_counter() - started
         _print_summary(result, echo)
     return result

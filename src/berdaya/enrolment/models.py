@@ -46,6 +46,13 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 HOLDING = frozenset({EnrolmentStatus.APPROVED, EnrolmentStatus.ACTIVE, EnrolmentStatus.SUSPENDED})
 
 
+class WaitReason(models.TextChoices):
+    """Why a ranked row of a draft list does not fit (shown on the list; kept as the waitlisting reason)."""
+
+    BUDGET = "budget", _("Anggaran tidak cukup")
+    QUOTA = "quota", _("Kuota wilayah penuh")
+
+
 class EnrolmentList(models.Model):
     """One decision: the main list of a programme's year, or a mid-year addition. Approved = frozen."""
 
@@ -79,6 +86,9 @@ class EnrolmentList(models.Model):
     score_model = models.ForeignKey("targeting.ScoreModel", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="+", verbose_name=_("model skor"))
     require_verval = models.BooleanField(_("wajib lolos verval"), default=True)
+    # An amount per household (or person) for the list given by the officer, instead of the programme's own (PKH
+    # without member data, a one-off decision); None = computed from the programme (services.amounts).
+    amount_per_unit = models.BigIntegerField(_("nominal per sasaran dari petugas (Rp)"), null=True, blank=True)
     total_amount = models.BigIntegerField(_("jumlah ditetapkan (Rp)"), default=0)
     commitment = models.ForeignKey("programmes.BudgetCommitment", null=True, blank=True, on_delete=models.PROTECT,
                                    related_name="+", verbose_name=_("komitmen anggaran"))
@@ -104,30 +114,37 @@ class EnrolmentList(models.Model):
 
 
 class Enrolment(models.Model):
+    # A list holds up to some 300,000 rows written in bulk, so every index costs: the foreign keys below without
+    # their own index are served by a composite index that starts with them (Meta.indexes), the mostly empty ones
+    # by a partial index over the rows that have them, and the fiscal year (never deleted) by none.
     enrolment_list = models.ForeignKey(EnrolmentList, on_delete=models.PROTECT, related_name="enrolments",
-                                       verbose_name=_("daftar penetapan"))
+                                       verbose_name=_("daftar penetapan"), db_index=False)
     programme = models.ForeignKey("programmes.Programme", on_delete=models.PROTECT, related_name="enrolments",
-                                  verbose_name=_("program"))
+                                  verbose_name=_("program"), db_index=False)
     fiscal_year = models.ForeignKey("programmes.FiscalYear", on_delete=models.PROTECT, related_name="+",
-                                    verbose_name=_("tahun anggaran"))
+                                    verbose_name=_("tahun anggaran"), db_index=False)
     household = models.ForeignKey("registry.Household", on_delete=models.PROTECT, related_name="enrolments",
-                                  verbose_name=_("keluarga"))
+                                  verbose_name=_("keluarga"), db_index=False)
     person = models.ForeignKey("registry.Person", null=True, blank=True, on_delete=models.PROTECT,
-                               related_name="enrolments", verbose_name=_("orang"))
+                               related_name="enrolments", verbose_name=_("orang"), db_index=False)
     proposal_item = models.ForeignKey("proposals.ProposalItem", null=True, blank=True, on_delete=models.SET_NULL,
-                                      related_name="enrolments", verbose_name=_("rincian usulan"))
-    village_code = models.CharField(_("kode desa"), max_length=13, db_index=True)  # denormalised for quotas/scope
+                                      related_name="enrolments", verbose_name=_("rincian usulan"), db_index=False)
+    # Denormalised for quotas and the scope of a list's rows (read through the list's index, so no index of its own).
+    village_code = models.CharField(_("kode desa"), max_length=13)
     rank = models.PositiveIntegerField(_("peringkat"), null=True, blank=True)
+    # In a draft list: True = within the budget and the quotas (approved when the list is), False = waits.
+    fits = models.BooleanField(_("masuk anggaran"), null=True, blank=True)
+    wait_reason = models.CharField(_("alasan menunggu"), max_length=8, choices=WaitReason.choices, blank=True)
     number = models.PositiveIntegerField(_("nomor urut SK"), null=True, blank=True)
     priority_score = models.FloatField(_("skor prioritas"), null=True, blank=True)
     welfare_score = models.FloatField(_("skor kesejahteraan"), null=True, blank=True)
     amount = models.BigIntegerField(_("nilai manfaat tahun ini (Rp)"), default=0)
     business_type = models.CharField(_("jenis usaha/paket"), max_length=32, blank=True)
     status = models.CharField(_("status"), max_length=16, choices=EnrolmentStatus.choices,
-                              default=EnrolmentStatus.DRAFT, db_index=True)
+                              default=EnrolmentStatus.DRAFT)
     status_reason = models.CharField(_("alasan status"), max_length=255, blank=True)
     carried_over_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL,
-                                          related_name="+", verbose_name=_("dialihkan dari"))
+                                          related_name="+", verbose_name=_("dialihkan dari"), db_index=False)
     # Frozen at approval: the household and members as approved, the rule and score versions, the amount.
     snapshot = models.JSONField(_("potret data saat ditetapkan"), null=True, blank=True)
     snapshot_hash = models.CharField(_("sidik potret"), max_length=64, blank=True)
@@ -152,7 +169,13 @@ class Enrolment(models.Model):
                 name="enrolment_person_once_per_year"),
         ]
         indexes = [models.Index(fields=["programme", "fiscal_year", "status"]),
-                   models.Index(fields=["household", "status"])]
+                   models.Index(fields=["household", "status"]),
+                   models.Index(fields=["enrolment_list", "rank"], name="enrolment_list_rank"),
+                   models.Index(fields=["person"], condition=Q(person__isnull=False), name="enrolment_person"),
+                   models.Index(fields=["proposal_item"], condition=Q(proposal_item__isnull=False),
+                                name="enrolment_proposal_item"),
+                   models.Index(fields=["carried_over_from"], condition=Q(carried_over_from__isnull=False),
+                                name="enrolment_carried_over_from")]
 
     def __str__(self) -> str:
         return f"{self.programme_id}/{self.household_id}: {self.status}"
