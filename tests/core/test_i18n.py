@@ -150,7 +150,9 @@ def test_the_committed_mo_file_matches_its_po_file(lang):
     compiled = _compiled(lang)
     stale = []
     for e in _entries(PO[lang]):
-        if e["msgid_plural"] is None:
+        if e.get("msgctxt") and e["msgid_plural"] is None:
+            got = {0: compiled.pgettext(e["msgctxt"], e["msgid"])}
+        elif e["msgid_plural"] is None:
             got = {0: compiled.gettext(e["msgid"])}
         else:
             got = {i: compiled.ngettext(e["msgid"], e["msgid_plural"], n)

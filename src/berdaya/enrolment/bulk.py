@@ -13,7 +13,6 @@ from django.db import connection
 
 CHUNK = 20_000
 JSON_OID, JSONB_OID = 114, 3802
-PER_BATCH = False
 
 
 def _sqlite_rows(rows: list[tuple]) -> list[tuple]:
@@ -137,22 +136,15 @@ class Updates:
                 cursor.execute(f"CREATE TEMP TABLE {quote(self.temp)} ON COMMIT DROP AS "  # noqa: S608
                                f"SELECT {select} FROM {quote(self.table)} LIMIT 0")
             _copy(cursor, self.temp, [self.key, *self.columns], rows)
-            if PER_BATCH:
-                self._apply(cursor)
-                cursor.execute(f"TRUNCATE {quote(self.temp)}")
-
-    def _apply(self, cursor) -> None:
-        quote = connection.ops.quote_name
-        table, temp, key = quote(self.table), quote(self.temp), quote(self.key)
-        sets = ", ".join(f"{quote(c)} = t.{quote(c)}" for c in self.columns)
-        cursor.execute(f"ANALYZE {temp}")
-        cursor.execute(f"UPDATE {table} SET {sets} FROM {temp} t WHERE {table}.{key} = t.{key}")  # noqa: S608
 
     def finish(self) -> None:
         if self.temp is None:
             return
+        quote = connection.ops.quote_name
+        table, temp, key = quote(self.table), quote(self.temp), quote(self.key)
+        sets = ", ".join(f"{quote(c)} = t.{quote(c)}" for c in self.columns)
         with _raw().cursor() as cursor:
-            if not PER_BATCH:
-                self._apply(cursor)
-            cursor.execute(f"DROP TABLE {connection.ops.quote_name(self.temp)}")
+            cursor.execute(f"ANALYZE {temp}")  # the planner then knows the batch is most of the table's rows
+            cursor.execute(f"UPDATE {table} SET {sets} FROM {temp} t WHERE {table}.{key} = t.{key}")  # noqa: S608
+            cursor.execute(f"DROP TABLE {temp}")
         self.temp = None

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class EnrolmentStatus(models.TextChoices):
@@ -22,7 +23,7 @@ class EnrolmentStatus(models.TextChoices):
     APPROVED = "approved", _("Ditetapkan")
     ACTIVE = "active", _("Aktif")
     SUSPENDED = "suspended", _("Ditangguhkan")
-    EXITED = "exited", _("Keluar")
+    EXITED = "exited", pgettext_lazy("enrolment status", "Keluar")
     GRADUATED = "graduated", _("Graduasi")
     CARRIED_OVER = "carried_over", _("Dialihkan ke tahun berikutnya")
     DROPPED = "dropped", _("Dikeluarkan dari draf")
