@@ -29,6 +29,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berdaya.core.audit import audit as _audit
 from berdaya.core.errors import ApplicationError
 from berdaya.core.formatting import rupiah
 from berdaya.core.permissions import NATIONAL, Perm, has_perm, require_perm
@@ -58,11 +59,6 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
 
 # --- helpers --------------------------------------------------------------------------------------------------------
-
-def _audit(instance, actor, action: str):
-    instance._history_user = actor if getattr(actor, "pk", None) else None
-    instance._change_reason = action
-
 
 def _save(instance, actor, action: str) -> None:
     _audit(instance, actor, action)

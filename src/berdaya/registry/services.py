@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from berdaya.core.audit import audit as _audit
 from berdaya.core.errors import ApplicationError
 from berdaya.core.permissions import Perm, require_perm
 from berdaya.core.text import search_key
@@ -43,11 +44,6 @@ def _raise_if(errors: dict[str, str]) -> None:
     if errors:
         field, message = next(iter(errors.items()))
         raise ApplicationError(message, field=field, extra={"errors": errors})
-
-
-def _audit(instance, actor, action: str):
-    instance._history_user = actor if getattr(actor, "pk", None) else None
-    instance._change_reason = action
 
 
 def _village_or_error(village) -> Region:
