@@ -4,12 +4,14 @@
                                           # `make test` / bootstrap install only the default groups)
     .venv/bin/python benchmarks/bench_import.py [--persons N] [--db sqlite|postgresql|both] [--formats csv,xlsx]
                                                 [--columns extract|full] [--skip-peer] [--peer-rows N]
+                                                [--results PATH]
 
 Per database (SQLite: benchmarks/.data/import.sqlite3; PostgreSQL: database berdaya_bench_import on BENCH_PG_SERVER,
 default postgres@127.0.0.1:5432, created at the start and dropped at the end), each case runs in its own process so
 its peak RSS (ru_maxrss of that process) is its own, on an empty registry (regions and one superuser loaded):
 - Berdaya (engine.dry_run, then engine.commit, each in its own process) importing the N-person file as csv and xlsx;
-  the commit checks every row again, as it does after a real dry run;
+  the commit checks every row again, as it does after a real dry run (starting from what the dry run read from the
+  file, imports.plan_cache under BERDAYA_DATA_DIR, and checking the registry afresh);
 - the peer, django-import-export: a ModelResource for Person with its Household (written here, not in the app),
   imported as a Django shop would (tablib Dataset, import_data(dry_run=True), then import_data for real) with its
   default options (row by row; use_bulk off, so django-simple-history's audit rows are written as in the app),
@@ -493,6 +495,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--peer-rows", type=int, default=100_000)
     parser.add_argument("--keep", action="store_true", help="keep the benchmark database afterwards")
     parser.add_argument("--no-results", action="store_true", help="do not write benchmarks/results/import.json")
+    parser.add_argument("--results", type=Path, default=RESULTS,
+                        help="write the results there instead (a partial run must not replace the full one)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
@@ -530,9 +534,9 @@ def main(argv: list[str] | None = None) -> int:
                 {"name": "file_columns", "value": columns, "unit": "columns"}]
     results = {"benchmark": "import", "date": datetime.now(ZoneInfo("Asia/Jakarta")).isoformat(timespec="seconds"),
                "commit": git_commit(), "machine": machine(), "figures": figures}
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(format_results(results))
-    print(f"written {RESULTS.relative_to(ROOT)}")
+    args.results.parent.mkdir(parents=True, exist_ok=True)
+    args.results.write_text(format_results(results))
+    print(f"written {args.results}")
     return 0
 
 

@@ -7,20 +7,25 @@
     result = commit(path, actor=user, options=ImportOptions(all_or_nothing=True), batch=result.batch)
 
 `dry_run` writes nothing to the registry. `commit` checks every row again (the registry may have changed since the
-dry run) and writes, in ONE transaction, either every row that can be imported (default: a KK with any refused row
-is left out whole, so no family is half-imported) or, with all_or_nothing, nothing at all when any row is refused;
-when it changed anything it marks the active score model's scores stale (targeting.services.scores_mark_stale).
-A file that cannot be read at all raises readers.UnusableFile (its .message says why; its .batch is the failed
-ImportBatch). `progress(stage, done, total)` is called now and then, stage being "read", "check" or "write";
-an exception raised by it aborts a commit with nothing written.
+dry run): after a dry run of the same file it starts from what that dry run read from the file (plan_cache: the
+parsed rows, their own checks, which depend on the file alone) and checks everything that depends on the registry
+afresh, inside its transaction. It writes, in ONE transaction, either every row that can be imported (default: a
+KK with any refused row is left out whole, so no family is half-imported) or, with all_or_nothing, nothing at all
+when any row is refused; when it changed anything it marks the active score model's scores stale
+(targeting.services.scores_mark_stale). A file that cannot be read at all raises readers.UnusableFile (its .message
+says why; its .batch is the failed ImportBatch). `progress(stage, done, total)` is called now and then, stage being
+"read", "check" or "write"; an exception raised by it aborts a commit with nothing written.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import shutil
 import tempfile
+import threading
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from pathlib import Path
@@ -31,10 +36,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from berdaya.core.permissions import Perm, has_perm
-from berdaya.imports import values
+from berdaya.imports import plan_cache, values
 from berdaya.imports.models import ImportBatch
 from berdaya.imports.planner import CONFLICT, ERROR, FAMILY, WARNING, Plan, Planner, Problem
-from berdaya.imports.readers import UnusableFile, open_table
+from berdaya.imports.readers import Table, UnusableFile, open_table
 from berdaya.imports.writer import Writer
 from berdaya.regions.models import Region
 from berdaya.targeting.services import scores_mark_stale
@@ -95,15 +100,17 @@ class ImportResult:
 def dry_run(source, *, actor, options: ImportOptions | None = None, progress=None, filename: str | None = None,
             batch: ImportBatch | None = None) -> ImportResult:
     options = options or ImportOptions()
-    with _Source(source, filename) as src:
+    with _cyclic_gc_paused(), _Source(source, filename) as src:
         batch = batch or _new_batch(src, actor, options)
         try:
-            plan = _plan(src.path, actor, options, progress, batch)
+            plan = _plan(src, actor, options, progress, batch, keep=True)
         except UnusableFile as exc:
             _fail(batch, exc.message)
             exc.batch = batch
             raise
-        result, report = _conclude(batch, plan, src.path, options, committed=False)
+        result, report = _conclude(batch, plan, src, options, committed=False)
+        plan_cache.save_report(src.checksum, _today(options), problems=plan_cache.problems_digest(plan.problems),
+                               report=report)
         _record(batch, result, report)
         return result
 
@@ -111,20 +118,19 @@ def dry_run(source, *, actor, options: ImportOptions | None = None, progress=Non
 def commit(source, *, actor, options: ImportOptions | None = None, progress=None, filename: str | None = None,
            batch: ImportBatch | None = None) -> ImportResult:
     options = options or ImportOptions()
-    with _Source(source, filename) as src:
+    with _cyclic_gc_paused(), _Source(source, filename) as src:
         batch = batch or _new_batch(src, actor, options)
         when = timezone.now()
         report = ""
         try:
             with transaction.atomic():
-                plan = _plan(src.path, actor, options, progress, batch)
+                plan = _plan(src, actor, options, progress, batch, keep=False)
                 written = not (options.all_or_nothing and plan.bad)
                 # Summary and error report before the writes: a spreadsheet's sheet, held in memory since it was
                 # read, is let go before them (a million-row xlsx never sits beside a million-row write).
-                result, report = _conclude(batch, plan, src.path, options, committed=written)
+                result, report = _conclude(batch, plan, src, options, committed=written)
                 if written:
-                    today = options.today or timezone.localdate()
-                    Writer(plan, actor=actor, when=when, today=today, progress=progress).write()
+                    Writer(plan, actor=actor, when=when, today=_today(options), progress=progress).write()
                     if _changes_registry(result.summary):
                         # The bulk writes fire no post_save signals (targeting/signals.py): say it here, in the
                         # same transaction, so a failed commit leaves the scores as they were.
@@ -141,10 +147,41 @@ def commit(source, *, actor, options: ImportOptions | None = None, progress=None
         if written:
             batch.committed_at = when
         _record(batch, result, report)
+        plan_cache.discard(src.checksum)  # used once: a later commit of the same file reads it again
         return result
 
 
 # --- internals -----------------------------------------------------------------------------------------------------
+_gc_lock = threading.Lock()
+_gc_pauses = 0  # imports running in this process with the collector paused
+_gc_resume = False  # whether it was enabled when the first of them paused it
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Python's cyclic garbage collector paused while an import runs.
+
+    An import builds millions of objects that live until it ends (a record per row, its values, the loaded
+    snapshot) and frees nothing in between; the collector would walk all of them again and again as they pile up
+    (about a fifth of a million-row dry run, and most of loading a snapshot). Reference counting still frees
+    everything as usual; only reference cycles wait until the collector runs again after the import. Counted, so
+    that imports running side by side in one process (threads) resume it only when the last one ends.
+    """
+    global _gc_pauses, _gc_resume  # noqa: PLW0603 - process-wide, like the collector itself
+    with _gc_lock:
+        if _gc_pauses == 0:
+            _gc_resume = gc.isenabled()
+            gc.disable()
+        _gc_pauses += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_pauses -= 1
+            if _gc_pauses == 0 and _gc_resume:
+                gc.enable()
+
+
 class _Source:
     """A path as it is, or an uploaded file copied to a temporary file; the checksum either way."""
 
@@ -200,14 +237,29 @@ def _fail(batch: ImportBatch, message: str) -> None:
     batch.save(update_fields=["status", "error_message"])
 
 
-def _plan(path: Path, actor, options: ImportOptions, progress, batch: ImportBatch) -> Plan:
+def _today(options: ImportOptions) -> date:
+    return options.today or timezone.localdate()
+
+
+def _plan(src: _Source, actor, options: ImportOptions, progress, batch: ImportBatch, *, keep: bool) -> Plan:
+    """Read and check the file. A dry run (keep) saves what reading it taught (plan_cache: phase 1, which depends
+    on the file, not on the registry); a commit starts from that when it fits and checks everything that depends
+    on the registry (phases 2-4) afresh, inside its transaction."""
     if not has_perm(actor, Perm.REGISTRY_EDIT):
         raise UnusableFile(_("Anda tidak berwenang mengubah data registri."))
-    table = open_table(path)
+    today = _today(options)
+    snapshot = None if keep else plan_cache.load(src.checksum, today)
+    if snapshot is not None and not Planner.regions_unchanged(snapshot):
+        snapshot = None  # a region it relied on was added or removed since: read the file
+
+    def save(planner: Planner) -> None:
+        state, records, families = planner.snapshot()
+        plan_cache.save(src.checksum, today, state=state, records=records, families=families)
+
+    table = Planner.cached_table(snapshot.state) if snapshot is not None else open_table(src.path)
     batch.kind = table.kind
-    today = options.today or timezone.localdate()
     planner = Planner(table, actor=actor, village=options.village, extracted_at=options.extracted_at, today=today,
-                      progress=progress)
+                      progress=progress, snapshot=snapshot, after_read=save if keep else None)
     batch.layout = planner.layout
     return planner.run()
 
@@ -238,7 +290,7 @@ def summarize(plan: Plan, *, committed: bool, all_or_nothing: bool) -> Summary:
     return summary
 
 
-def _conclude(batch: ImportBatch, plan: Plan, path: Path, options: ImportOptions, *,
+def _conclude(batch: ImportBatch, plan: Plan, src: _Source, options: ImportOptions, *,
               committed: bool) -> tuple[ImportResult, str]:
     """The result and its error report (the report's path, "" without problems); the batch is left as it is."""
     summary = summarize(plan, committed=committed, all_or_nothing=options.all_or_nothing)
@@ -254,10 +306,25 @@ def _conclude(batch: ImportBatch, plan: Plan, path: Path, options: ImportOptions
         folder = imports_dir()
         folder.mkdir(parents=True, exist_ok=True)
         target = folder / f"laporan-impor-{batch.pk}.xlsx"
-        write_error_report(result, path, target, table=plan.table.reread() if plan.table.reread else None)
+        # A commit whose problems are its dry run's (same file, nothing changed in between) takes the dry run's
+        # problem sheet as it is instead of writing every row again (plan_cache).
+        reuse = plan_cache.reusable_report(src.checksum, _today(options),
+                                           problems=plan_cache.problems_digest(plan.problems))
+        table = None if reuse else (_kept_rows_table(plan) or (plan.table.reread() if plan.table.reread else None))
+        write_error_report(result, src.path, target, table=table, reuse=reuse)
         report = str(target)
     plan.table.reread = None  # the loaded sheet goes
     return result, report
+
+
+def _kept_rows_table(plan: Plan) -> Table | None:
+    """The rows the report lists, from those the planner kept while reading, when it kept every one of them (the
+    rows whose problems were found against the registry usually were not)."""
+    kept = plan.kept_rows
+    if kept is None or any(p.row not in kept for p in plan.problems):
+        return None
+    t = plan.table
+    return Table(kind=t.kind, headers=t.headers, header_row=t.header_row, data=iter(sorted(kept.items())))
 
 
 def _changes_registry(summary: Summary) -> bool:

@@ -18,10 +18,11 @@ Memory: one compact record per row (values in tuples, not dicts); existing recor
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,9 @@ from berdaya.registry.models import Household, Person
 from berdaya.registry.validation import check_kk, check_person
 
 BATCH = 500
+# Person values a new person gets from the planner when the file leaves them blank (see _decide_new_person): the
+# writer takes them from each record even when the file has no such column.
+FILLED_FOR_NEW = ("marital_status",)
 P = {key: i for i, key in enumerate(PERSON_KEYS)}
 H = {key: i for i, key in enumerate(HOUSEHOLD_KEYS)}
 ALIVE = codes.PersonStatus.ALIVE
@@ -44,7 +48,21 @@ HEAD = codes.Relationship.HEAD
 Progress = Callable[[str, int, int | None], None]
 
 MEMO_LIMIT = 100_000  # parsed values remembered per column
+KEPT_ROWS_LIMIT = 50_000  # rows with a problem whose cells are kept for the error report
 _MISSING = object()
+_SKIP = object()  # a blank cell, or '-': "not given"
+
+
+class _CellError:
+    """A cell the reader could not give a value for (a formula without its result): refused with this message."""
+
+    __slots__ = ("message",)
+
+    def __init__(self, message: str):
+        self.message = message
+
+
+_SEX, _BIRTH_DATE, _PREGNANT = (PERSON_KEYS.index(k) for k in ("sex", "birth_date", "pregnant"))
 
 
 class _Refused:
@@ -107,6 +125,9 @@ class Plan:
     problems: list[Problem] = field(default_factory=list)
     today: date | None = None
     existing_persons: dict = field(default_factory=dict)  # person id -> tuple(Person values) for updates
+    # The cells of the rows that got a problem or a review flag while the file was read, for the error report
+    # (which then need not read the whole file again); None once there are more than KEPT_ROWS_LIMIT.
+    kept_rows: dict[int, list] | None = field(default_factory=dict)
 
     @property
     def bad(self) -> bool:
@@ -120,8 +141,9 @@ PERSON_CMP = [k for k in PERSON_KEYS if k != "nik"]
 
 class Planner:
     def __init__(self, table: Table, *, actor, village: str | None, extracted_at: date | None, today: date,
-                 progress: Progress | None = None):
+                 progress: Progress | None = None, snapshot=None, after_read: Callable | None = None):
         self.table, self.actor, self.extracted_at, self.today = table, actor, extracted_at, today
+        self.snapshot_in, self.after_read = snapshot, after_read
         self.progress = progress or (lambda stage, done, total: None)
         self.columns, ignored = self._map_headers(table.headers)
         keys = {c.key for _i, c in self.columns}
@@ -138,6 +160,7 @@ class Planner:
             raise UnusableFile(_("File OpenSID tidak memuat kode desa: pilih desa/kelurahan asal file (--village)."))
         self.plan = Plan(table=table, layout=self.layout, columns=self.columns, ignored=ignored, today=today)
         self.slots = self._slots()
+        self.width = max((index + 1 for index, *_rest in self.slots), default=0)  # cells a row is read up to
         self.header_of = {(c.target, c.key): table.headers[i] or column_letter(i) for i, c in self.columns}
         self._villages: dict[str, str | None] = {}
         self._districts: dict[str, bool] = {}
@@ -179,9 +202,24 @@ class Planner:
 
     # --- phase 1: read and check each row ------------------------------------------------------------------------
     def run(self) -> Plan:
+        """Every phase. With `snapshot` (plan_cache; see regions_unchanged) phase 1's outcome is taken from it
+        instead of reading the file; `after_read(planner)` is called between phase 1 and the rest (a dry run saves
+        the snapshot there)."""
+        if self.snapshot_in is not None:
+            self.restore(self.snapshot_in)
+            self.snapshot_in = None
+        else:
+            self.read()
+            if self.after_read is not None:
+                self.after_read(self)
+        return self.check()
+
+    def read(self) -> None:
+        """Phase 1: read every row and check it on its own. Its outcome depends on the file, `today` and the
+        regions table only: plan_cache keeps it (snapshot / restore) for the commit that follows a dry run."""
         total = self.table.total_rows
         for count, (number, cells) in enumerate(self.table.data, start=1):
-            if not any(not values.is_blank(v) for v in cells):
+            if not _has_content(cells):
                 continue
             if self.layout == "opensid" and self._is_end_marker(cells):
                 break
@@ -194,12 +232,61 @@ class Planner:
         if not self.plan.records:
             raise UnusableFile(_("File hanya berisi judul kolom (baris %(row)d), tanpa baris data.")
                                % {"row": self.table.header_row})
+
+    def check(self) -> Plan:
+        """Phases 2-4: the rules across rows, then every check against the registry as it is now."""
+        total = self.table.total_rows
         self.progress("read", total or len(self.plan.records), total)
         self._cross_row_checks()
         self._decide()
         self._family_rule()
         self._flag_warnings()
         return self.plan
+
+    def snapshot(self) -> tuple[dict, Iterator[tuple], Iterator[tuple]]:
+        """Phase 1's outcome as plain data for plan_cache.save: (state, records, families). Taken between read()
+        and check(), which changes records and families."""
+        t = self.table
+        state = {"table": {"kind": t.kind, "headers": t.headers, "header_row": t.header_row,
+                           "total_rows": t.total_rows, "cell_errors": t.cell_errors, "sheet": t.sheet,
+                           "encoding": t.encoding, "delimiter": t.delimiter},
+                 "regions": {"districts": self._districts, "villages": self._villages},
+                 "duplicates": self._duplicates,
+                 "problems": [(p.row, p.column, p.message, p.kind) for p in self.plan.problems]}
+        records = ((r.number, r.kk, r.nik, r.person, r.flags, r.bad, r.skip, r.failed) for r in self.plan.records)
+        # A family's household values are mostly BLANK (a registry extract has few household columns): only the
+        # given ones, as (position, value).
+        families = ((f.kk, f.rows, f.heads, [(i, v) for i, v in enumerate(f.values) if v is not BLANK], f.from_head,
+                     f.village) for f in self.plan.families.values())
+        return state, records, families
+
+    @staticmethod
+    def cached_table(state: dict) -> Table:
+        """The table of a snapshot: its description, no rows (they are in the snapshot)."""
+        return Table(data=iter(()), **state["table"])
+
+    @staticmethod
+    def regions_unchanged(snapshot) -> bool:
+        """Does every region phase 1 consulted (a KK's district, a KODE_DESA) still answer as it did then?"""
+        regions = snapshot.state["regions"]
+        return (_districts_existing(regions["districts"]) == {c for c, ok in regions["districts"].items() if ok}
+                and _villages_existing(regions["villages"]) == {c for c, v in regions["villages"].items() if v})
+
+    def restore(self, snapshot) -> None:
+        """Phase 1's outcome from a plan_cache snapshot, instead of read() (see regions_unchanged)."""
+        self._districts, self._villages = snapshot.state["regions"]["districts"], snapshot.state["regions"]["villages"]
+        self._duplicates = snapshot.state["duplicates"]
+        self.plan.problems = [Problem(*p) for p in snapshot.state["problems"]]
+        records, families = self.plan.records, self.plan.families
+        for chunk in snapshot.records:
+            records.extend(Record(number=n, kk=kk, nik=nik, person=person, flags=flags, bad=bad, skip=skip,
+                                  failed=failed) for n, kk, nik, person, flags, bad, skip, failed in chunk)
+            chunk.clear()  # its tuples go now, not after the last chunk
+        for chunk in snapshot.families:
+            for kk, rows, heads, given, from_head, village in chunk:
+                families[kk] = Family(kk=kk, rows=rows, heads=heads, values=_spread(given), from_head=from_head,
+                                      village=village)
+            chunk.clear()
 
     def _flag_warnings(self) -> None:
         """The review flags a commit would open, as warnings (a NIK whose birth date disagrees, no NIK yet)."""
@@ -214,7 +301,9 @@ class Planner:
 
     def _slots(self) -> list[tuple]:
         """Per mapped column: (index, column, header, slot, position, memo). Slots: 0 person, 1 household,
-        2 village, 3 status, 4 NIK, 5 KK. Values from a small set (codes, dates, places) are parsed once."""
+        2 village, 3 status, 4 NIK, 5 KK. memo: what each distinct content of the column gave (its value, _SKIP or
+        _Refused), for columns with few distinct contents (codes, dates, places); None for names and identity
+        numbers, nearly all different."""
         out = []
         for index, column in self.columns:
             header = self.table.headers[index] or column_letter(index)
@@ -226,18 +315,22 @@ class Planner:
                 slot, pos = 1, H[column.key]
             else:
                 slot, pos = (2 if column.key == "village" else 3), 0
-            out.append((index, column, header, slot, pos, None if column.kind == "name" else {}))
+            memo = None if column.kind in ("name", "nik", "kk") else {"": _SKIP, None: _SKIP}
+            out.append((index, column, header, slot, pos, memo))
         return out
 
     def _read_row(self, number: int, cells: list) -> None:
+        original, problems_before = cells, len(self.plan.problems)
         person = [BLANK] * len(PERSON_KEYS)
-        household = [BLANK] * len(HOUSEHOLD_KEYS)
+        household: list[tuple[int, object]] = []  # (position in HOUSEHOLD_KEYS, value) of the cells given
         nik_text, kk_text, village, status = "", None, None, BLANK
         record = Record(number=number, kk="", nik="", person=(), flags=())
-        errors = self.table.cell_errors
         failed: set[str] = set()  # kinds of cells already refused: no second message for them
         failed_keys: list[str] = []
-        width = len(cells)
+        if len(cells) < self.width:  # a short row: the cells it lacks are empty
+            cells = [*cells, *([None] * (self.width - len(cells)))]
+        if self.table.cell_errors:
+            cells = self._with_cell_errors(number, cells)
 
         def refuse(column, header, message):
             self.problem(record, number, header, message)
@@ -245,30 +338,29 @@ class Planner:
             failed_keys.append(column.key)
 
         for index, column, header, slot, pos, memo in self.slots:
-            if index >= width:
-                continue
             raw = cells[index]
-            if errors and (number, index) in errors:  # a formula without value reads as an empty cell
-                refuse(column, header, errors[(number, index)])
+            # What a cell gives (skipped, refused, or its value) depends on its content alone, and a column of codes,
+            # dates or places holds few distinct contents: each is read once, then looked up (a plain text cell is
+            # its own key; _cell_value handles everything else).
+            value = _MISSING if memo is None else memo.get(raw, _MISSING)
+            if value is _MISSING:
+                value = _cell_value(column, slot, memo, raw)
+            if value is _SKIP:
                 continue
-            if raw is None or raw == "":
+            if type(value) is _Refused:
+                refuse(column, header, value.message)
                 continue
-            if type(raw) is str:
-                if len(raw) > values.MAX_CELL_CHARS:
-                    try:
-                        values.check_size(raw)
-                    except CellError as exc:
-                        refuse(column, header, exc.message)
-                    continue
-                stripped = raw.strip()
-                if not stripped or stripped == "-":
-                    continue
-                if stripped[0] == "#" and stripped in EXCEL_ERRORS:
-                    refuse(column, header, _("Sel berisi galat Excel %(e)s: perbaiki rumusnya.") % {"e": stripped})
-                    continue
-            if slot >= 4:
+            if slot == 0:
+                person[pos] = value
+            elif slot == 1:
+                household.append((pos, value))
+            elif slot == 2:
+                village = value
+            elif slot == 3:
+                status = value
+            else:  # NIK or KK: the cell itself, read by core.identity's rules
                 try:
-                    text, warning = values.identity_number(raw, label=column.header)
+                    text, warning = values.identity_number(value, label=column.header)
                 except CellError as exc:
                     refuse(column, header, exc.message)
                     continue
@@ -278,27 +370,6 @@ class Planner:
                     nik_text = text
                 else:
                     kk_text = text
-                continue
-            key = raw if type(raw) is str else (type(raw), raw)
-            value = memo.get(key, _MISSING) if memo is not None else _MISSING
-            if value is _MISSING:
-                try:
-                    value = values.parse_value(column, raw)
-                except CellError as exc:
-                    value = _Refused(exc.message)
-                if memo is not None and len(memo) < MEMO_LIMIT:
-                    memo[key] = value
-            if type(value) is _Refused:
-                refuse(column, header, value.message)
-                continue
-            if slot == 0:
-                person[pos] = value
-            elif slot == 1:
-                household[pos] = value
-            elif slot == 2:
-                village = value
-            else:
-                status = value
         record.person = tuple(person)
         if failed_keys:
             record.failed = tuple(failed_keys)
@@ -312,25 +383,41 @@ class Planner:
                            "halaman anggota.") % {"s": status}, WARNING)
         self.plan.records.append(record)
         self._add_to_family(len(self.plan.records) - 1, record, household, village)
+        if (record.flags or len(self.plan.problems) > problems_before) and self.plan.kept_rows is not None:
+            if len(self.plan.kept_rows) < KEPT_ROWS_LIMIT:
+                self.plan.kept_rows[number] = original
+            else:
+                self.plan.kept_rows = None  # a file with that many problems: the report reads it again
+
+    def _with_cell_errors(self, number: int, cells: list) -> list:
+        """The row with its formula cells without a value (readers.formula_cells_without_value) marked."""
+        marked = None
+        for index, _column, _header, _slot, _pos, _memo in self.slots:
+            message = self.table.cell_errors.get((number, index))
+            if message is not None:
+                marked = marked or list(cells)
+                marked[index] = _CellError(message)
+        return marked or cells
 
     def _check_identity(self, record: Record, nik_text: str | None, kk_text: str | None | bool) -> None:
         """NIK and KK (None/False: their cell was already refused), with the NIK checked against sex and birth date."""
         p = record.person
-        given = {k: p[P[k]] for k in ("sex", "birth_date", "pregnant") if p[P[k]] is not BLANK}
-        check = check_person(nik=nik_text or "", sex=given.get("sex"), birth_date=given.get("birth_date"),
-                             pregnant=bool(given.get("pregnant")), today=self.today)
+        sex, birth_date, pregnant = p[_SEX], p[_BIRTH_DATE], p[_PREGNANT]
+        check = check_person(nik=nik_text or "", sex=None if sex is BLANK else sex,
+                             birth_date=None if birth_date is BLANK else birth_date,
+                             pregnant=pregnant is not BLANK and bool(pregnant), today=self.today)
         for name, message in check.errors.items():
-            if name == "sex" and "sex" not in given:
+            if name == "sex" and sex is BLANK:
                 continue  # required only for a new person: decided once the registry has been looked up
-            column = {"nik": ("person", "nik"), "birth_date": ("person", "birth_date"),
-                      "pregnant": ("person", "pregnant")}.get(name, ("person", name))
-            self.problem(record, record.number, self.header(*column), message)
+            self.problem(record, record.number, self.header("person", name), message)
         record.nik = check.cleaned.get("nik", "")
-        record.flags = tuple(check.flags) if nik_text is not None and check.flags else ()
+        if nik_text is not None and check.flags:
+            record.flags = tuple(check.flags)
         if record.nik:
-            first = self._nik_rows.setdefault(record.nik, len(self.plan.records))
-            if first != len(self.plan.records):
-                self._duplicates.setdefault(record.nik, [first]).append(len(self.plan.records))
+            index = len(self.plan.records)  # this record's, once appended
+            first = self._nik_rows.setdefault(record.nik, index)
+            if first != index:
+                self._duplicates.setdefault(record.nik, [first]).append(index)
         if kk_text is False:
             return
         if not kk_text:
@@ -358,7 +445,8 @@ class Planner:
                          _("Kode desa/kelurahan %(code)s tidak terdaftar (tulis kode Kemendagri, mis. 33.16.01.2001)"
                            ".") % {"code": code})
 
-    def _add_to_family(self, index: int, record: Record, household: list, village: str | None) -> None:
+    def _add_to_family(self, index: int, record: Record, household: list[tuple[int, object]],
+                       village: str | None) -> None:
         if not record.kk:
             return
         family = self.plan.families.get(record.kk)
@@ -369,19 +457,18 @@ class Planner:
         if is_head:
             family.heads.append(index)
         differing = []
-        for i, value in enumerate(household):
-            if value is BLANK:
-                continue
+        for i, value in household:
             current = family.values[i]
             if current is BLANK or (is_head and not family.from_head):
                 family.values[i] = value
             elif current != value:
-                differing.append(HOUSEHOLD_KEYS[i])
+                differing.append(i)
         if village is not None and (family.village is None or (is_head and not family.from_head)):
             family.village = village
         family.from_head = family.from_head or is_head
         if differing:
-            self.problem(record, record.number, ", ".join(self.header("household", k) for k in differing),
+            self.problem(record, record.number,
+                         ", ".join(self.header("household", HOUSEHOLD_KEYS[i]) for i in sorted(differing)),
                          _("Data keluarga berbeda dengan baris lain ber-KK sama; yang dipakai nilai baris kepala "
                            "keluarga (atau baris pertama)."), WARNING)
 
@@ -516,7 +603,7 @@ class Planner:
             self.problem(record, record.number, self.header("person", "relationship"),
                          str(services.two_heads_error().message))
         record.action = "create"
-        if p[P["marital_status"]] is BLANK:
+        if p[P["marital_status"]] is BLANK:  # FILLED_FOR_NEW
             record.person = _with(p, "marital_status", codes.MaritalStatus.SINGLE)
 
     def _decide_update(self, record: Record, existing: tuple, head) -> None:
@@ -586,7 +673,7 @@ class Planner:
     # --- registry look-ups ---------------------------------------------------------------------------------------
     def _load_households(self, kks: list[str]) -> dict[str, tuple]:
         out = {}
-        for chunk in _chunks(kks):
+        for chunk in _chunks(_present(Household, "kk_number", kks)):
             for row in Household.objects.filter(kk_number__in=chunk).values_list("kk_number", *HOUSEHOLD_DB_FIELDS):
                 out[row[0]] = row[1:]
         return out
@@ -601,7 +688,7 @@ class Planner:
 
     def _load_persons(self, niks: list[str]) -> dict[str, list[tuple]]:
         out: dict[str, list[tuple]] = {}
-        for chunk in _chunks(niks):
+        for chunk in _chunks(_present(Person, "nik", niks)):
             for row in Person.objects.filter(nik__in=chunk).values_list(*PERSON_DB_FIELDS):
                 out.setdefault(row[3], []).append(row)
         return out
@@ -615,6 +702,104 @@ class Planner:
                 data = row[1:]
                 out[(data[1], row[0], data[PERSON_DB_FIELDS.index("birth_date")])] = data
         return out
+
+
+def _has_content(cells) -> bool:
+    """Is any cell of the row not blank (values.is_blank), looked at until the first that is not?"""
+    for value in cells:
+        if value is None or value == "":
+            continue
+        if not isinstance(value, str):
+            return True
+        stripped = value.strip()
+        if stripped and stripped != "-":
+            return True
+    return False
+
+
+def _spread(given: list[tuple[int, object]]) -> list:
+    """A family's household values from (position, value) pairs, BLANK elsewhere (see Planner.snapshot)."""
+    values = [BLANK] * len(HOUSEHOLD_KEYS)
+    for i, value in given:
+        values[i] = value
+    return values
+
+
+def _cell_value(column: Column, slot: int, memo: dict | None, raw):
+    """What a cell gives when its content is not (yet) in the column's memo: _SKIP, _Refused(message) or its
+    value (for NIK and KK, slots 4 and 5: the cell itself, read by the caller)."""
+    if raw is None or raw == "":
+        return _SKIP
+    if type(raw) is _CellError:
+        return _Refused(raw.message)
+    if memo is None:
+        return _read_cell(column, raw, parse=slot < 4)
+    key = raw if type(raw) is str else (type(raw), raw)  # 1, 1.0 and True are equal keys: not for a cell
+    value = memo.get(key, _MISSING)
+    if value is _MISSING:
+        value = _read_cell(column, raw, parse=True)
+        if len(memo) < MEMO_LIMIT and not (type(raw) is str and len(raw) > values.MAX_CELL_CHARS):
+            memo[key] = value
+    return value
+
+
+def _read_cell(column: Column, raw, *, parse: bool):
+    """A cell that is not empty: _SKIP (blank or '-'), _Refused(message), or its value — parsed for the column,
+    or with parse=False (NIK, KK, read by the caller) the cell itself."""
+    if type(raw) is str:
+        if len(raw) > values.MAX_CELL_CHARS:
+            try:
+                values.check_size(raw)
+            except CellError as exc:
+                return _Refused(exc.message)
+        stripped = raw.strip()
+        if not stripped or stripped == "-":
+            return _SKIP
+        if stripped[0] == "#" and stripped in EXCEL_ERRORS:
+            return _Refused(_("Sel berisi galat Excel %(e)s: perbaiki rumusnya.") % {"e": stripped})
+    if not parse:
+        return raw
+    try:
+        return values.parse_value(column, raw)
+    except CellError as exc:
+        return _Refused(exc.message)
+
+
+def _districts_existing(codes_: dict) -> set[str]:
+    """Which of these district codes exist (services.district_exists for many at once)."""
+    out: set[str] = set()
+    for chunk in _chunks(list(codes_)):
+        out.update(Region.objects.filter(code__in=chunk, level=Level.DISTRICT).values_list("code", flat=True))
+    return out
+
+
+def _villages_existing(codes_: dict) -> set[str]:
+    """Which of these codes are villages (Planner._check_village for many at once)."""
+    out: set[str] = set()
+    for chunk in _chunks(list(codes_)):
+        out.update(Region.objects.filter(code__in=chunk, level=Level.VILLAGE).values_list("code", flat=True))
+    return out
+
+
+def _present(model, column: str, wanted: list[str]) -> list[str]:
+    """Which of `wanted` the model's table holds in `column`: a bare query per chunk, before the registry rows
+    themselves are loaded for those only. Most rows of a large file are usually new, and the ORM's preparation of
+    an `__in` list (each value through the field, several microseconds) cost more than the look-up itself."""
+    table, name = connection.ops.quote_name(model._meta.db_table), connection.ops.quote_name(column)
+    found: list[str] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for chunk in _chunks(wanted, 10_000):
+                cursor.execute(f"SELECT DISTINCT {name} FROM {table} WHERE {name} = ANY(%s)", [chunk])  # noqa: S608
+                found += [row[0] for row in cursor.fetchall()]
+            return found
+        size = min(900, connection.features.max_query_params or 900)
+        for chunk in _chunks(wanted, size):
+            marks = ", ".join(["%s"] * len(chunk))
+            # Table and column names from the model's metadata; the values are parameters.
+            cursor.execute(f"SELECT DISTINCT {name} FROM {table} WHERE {name} IN ({marks})", chunk)  # noqa: S608
+            found += [row[0] for row in cursor.fetchall()]
+    return found
 
 
 def _with(values_tuple: tuple, key: str, value) -> tuple:

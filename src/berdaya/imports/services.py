@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from berdaya.core.errors import ApplicationError
 from berdaya.core.permissions import NATIONAL, Perm, region_prefixes, require_perm
+from berdaya.imports import plan_cache
 from berdaya.imports.engine import ImportOptions, imports_dir
 from berdaya.imports.models import ExportJob, ImportBatch
 from berdaya.imports.selectors import exports_dir
@@ -159,6 +160,7 @@ def exports_cleanup(*, now: datetime | None = None) -> int:
     ExportJob.objects.filter(expires_at__lte=now, state__in=[ExportJob.State.QUEUED, ExportJob.State.RUNNING]).update(
         state=ExportJob.State.FAILED, finished_at=now,
         error=gettext("Ekspor tidak selesai sebelum kedaluwarsa (pekerja latar belakang berhenti?)."))
+    plan_cache.purge_old()  # what abandoned import dry runs kept for their commit (not counted: not exports)
     return deleted + _cleanup_orphans(now)
 
 

@@ -23,7 +23,21 @@ MAX_EXCEL_SERIAL = 2_958_465  # 9999-12-31
 MIN_PLAUSIBLE_SERIAL = 1_000  # below this a number is not a birth date
 FLOAT_EXACT = 2**53  # floats hold every integer below this exactly
 
-BLANK = object()
+
+class _Blank:
+    """The one "not given" marker. Pickled by name (imports.plan_cache stores parsed rows between a dry run and its
+    commit), so a loaded BLANK is this very object and `value is BLANK` keeps working."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return "BLANK"
+
+    def __repr__(self) -> str:
+        return "BLANK"
+
+
+BLANK = _Blank()
 
 
 class CellError(ValueError):

@@ -1,11 +1,13 @@
 """The commit's writes: bulk inserts and updates with their audit records, inside the caller's transaction.
 
-Per-row service calls would take hours for a million people, so rows are written in bulk (demo.bulk's writer:
-executemany on SQLite, COPY on PostgreSQL), with the derived columns computed by the same functions the services
-use (household_vulnerabilities, search_key, flags from check_person) and the same rules as
+Per-row service calls would take hours for a million people, so rows are written in bulk (imports.bulk: value
+tuples through executemany on SQLite, COPY on PostgreSQL), with the derived columns computed by the same functions
+the services use (household_vulnerabilities, search_key, flags from check_person) and the same rules as
 registry.services.household_refresh for the "no head" flag. Every change gets a django-simple-history record
 attributed to the importing user, with reason imports.registry.created / imports.registry.updated (flags:
-imports.registry.flag_opened / flag_resolved) and, as history_date, the batch's committed_at.
+imports.registry.flag_opened / flag_resolved) and, as history_date, the batch's committed_at; the records of new
+and updated rows are copied from the rows by the database (imports.bulk.copy_to_history). On SQLite a load as
+large as the registry builds the tables' indexes once after its inserts (imports.bulk.indexes_deferred).
 
 `progress("write", done, total)` is called between chunks; an exception it raises aborts the commit (the caller's
 transaction rolls everything back).
@@ -16,14 +18,16 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
+from operator import itemgetter
 
 from django.db import connection
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
 from berdaya.core.text import search_key
-from berdaya.demo.bulk import insert_rows, insert_with_history, large_cache, next_id
-from berdaya.imports.planner import HOUSEHOLD_KEYS, PERSON_KEYS, Family, P, Plan, Record
+from berdaya.demo.bulk import insert_rows, large_cache, next_id
+from berdaya.imports.bulk import TableRows, adapt, adapter, copy_to_history, indexes_deferred
+from berdaya.imports.planner import FILLED_FOR_NEW, HOUSEHOLD_KEYS, PERSON_KEYS, Family, P, Plan, Record
 from berdaya.imports.values import BLANK
 from berdaya.registry import codes, search_index
 from berdaya.registry.models import BPS_FIELDS, Household, Person, ReviewFlag
@@ -36,6 +40,11 @@ FLAG_RESOLVED = "imports.registry.flag_resolved"
 CHUNK = 5000
 HEAD = codes.Relationship.HEAD
 ALIVE = codes.PersonStatus.ALIVE
+P_NAME, P_RELATIONSHIP, P_SEX, P_BIRTH_DATE = P["name"], P["relationship"], P["sex"], P["birth_date"]
+P_DISABILITY, P_PREGNANT = P["disability"], P["pregnant"]
+BPS_POSITIONS = [HOUSEHOLD_KEYS.index(name) for name in BPS_FIELDS]  # the 14 criteria are household columns
+VULNERABILITIES = [f.attname for f in Household._meta.concrete_fields if f.attname.startswith("vul_")]
+assert PERSON_KEYS[0] == "nik"  # noqa: S101 - the row layout below skips the NIK cell by position
 
 
 class Writer:
@@ -49,16 +58,23 @@ class Writer:
         self.updates = [records[i] for f in self.families for i in f.rows if records[i].action == "update"]
         self.total = len(self.creates) + len(self.updates) + sum(1 for f in self.families if f.action != "unchanged")
         self.done = 0
+        self.mapped = {(c.target, c.key) for _index, c in plan.columns}  # the values the file has a column for
+        self.stamp = adapt(Person._meta.get_field("created_at"), when)  # created_at/updated_at of new rows
 
     def write(self) -> None:
         renamed = [r for r in self.updates if "name" in r.changes]
         # The name index's triggers would rewrite a household's document once per person written: suspended, and
         # the documents of the households that got new or renamed members are rebuilt once at the end.
         rows = len(self.creates) + len(renamed)
+        new_households = sum(1 for f in self.families if f.action == "create")
+        new_flags = sum(len(r.flags) for r in self.creates)
         with search_index.suspended(rows=rows) as names, large_cache(rows=rows + len(self.updates)):
             self._reserve()
-            self._insert_households()
-            self._insert_persons()
+            # SQLite, a load as large as the tables: their indexes are built once after the inserts instead of row
+            # by row (imports.bulk); they are back before the updates and look-ups below.
+            with indexes_deferred({Household: new_households, Person: len(self.creates), ReviewFlag: new_flags}):
+                self._insert_households()
+                self._insert_persons()
             self._update_households()
             self._update_persons()
             names.touch(self._households_with_new_names())
@@ -80,7 +96,7 @@ class Writer:
 
     def _audit(self, model, rows: list[dict], *, reason: str) -> None:
         for chunk in _chunks(rows, CHUNK):
-            insert_with_history(model, chunk, when=self.when, reason=reason, user_id=self.user_id)
+            _insert_with_history(model, chunk, when=self.when, reason=reason, user_id=self.user_id)
             self._step(len(chunk) if model is not ReviewFlag else 0)
 
     # --- new households and people -------------------------------------------------------------------------------
@@ -92,53 +108,90 @@ class Writer:
             record.person_id = pk
 
     def _insert_households(self) -> None:
-        """New households, built and written a chunk at a time (a million-row import never holds all the rows)."""
-        rows = []
+        """New households, built and written a chunk at a time (a million-row import never holds all the rows).
+        Columns the file does not have hold their default in every new household: written once (TableRows)."""
+        given = [i for i, key in enumerate(HOUSEHOLD_KEYS) if ("household", key) in self.mapped]
+        table = TableRows(Household, ["id", "kk_number", "village_id", *(HOUSEHOLD_KEYS[i] for i in given),
+                                      "bps_criteria_met", "member_count", "head_name", "open_flag_count",
+                                      *VULNERABILITIES],
+                          fixed={"created_at": self.stamp, "updated_at": self.stamp})
+        values_of = _picker(given)
+        unmapped = _Blanks([i for i in range(len(HOUSEHOLD_KEYS)) if i not in given])
+        defaults = table.defaults([HOUSEHOLD_KEYS[i] for i in given])
+        adapters = [(n, fn) for n, i in enumerate(given) if (fn := adapter(table.fields[HOUSEHOLD_KEYS[i]]))]
+        bps = [i for i in BPS_POSITIONS if i in given]
+        vulnerabilities = itemgetter(*VULNERABILITIES)
         records = self.plan.records
+        rows, ids = [], []
         for family in self.families:
             if family.action != "create":
                 continue
+            unmapped.check(family.values)
             members = [records[i] for i in family.rows if records[i].action == "create"]
-            row = {"id": family.new_id, "kk_number": family.kk, "village_id": family.village,
-                   "created_at": self.when, "updated_at": self.when}
-            row.update({k: v for k, v in zip(HOUSEHOLD_KEYS, family.values, strict=True) if v is not BLANK})
-            met = sum(1 for name in BPS_FIELDS if row.get(name) is True)
-            heads = [m for m in members if _p(m, "relationship") == HEAD]
-            row.update(household_vulnerabilities([_facts(m) for m in members], bps_criteria_met=met, today=self.today))
-            row.update(bps_criteria_met=met, member_count=len(members), head_name=_p(heads[0], "name") if heads else "",
-                       open_flag_count=sum(len(m.flags) for m in members))
-            rows.append(row)
+            values = [default if value is BLANK else value
+                      for value, default in zip(values_of(family.values), defaults, strict=True)]
+            met = sum(1 for i in bps if family.values[i] is True)
+            for n, fn in adapters:
+                if values[n] is not None:
+                    values[n] = fn(values[n])
+            heads = [m for m in members if m.person[P_RELATIONSHIP] == HEAD]
+            derived = household_vulnerabilities([_facts(m) for m in members], bps_criteria_met=met, today=self.today)
+            rows.append((family.new_id, family.kk, family.village, *values, met, len(members),
+                         heads[0].person[P_NAME] if heads else "", sum(len(m.flags) for m in members),
+                         *vulnerabilities(derived)))
+            ids.append(family.new_id)
             if len(rows) >= CHUNK:
-                self._audit(Household, rows, reason=CREATED)
-                rows = []
-        self._audit(Household, rows, reason=CREATED)
+                self._insert(table, rows, ids)
+                rows, ids = [], []
+        self._insert(table, rows, ids)
 
     def _insert_persons(self) -> None:
-        rows, flags = [], []
+        # person[0] is the NIK cell: the NIK written is the record's cleaned one. Person values the file has no
+        # column for are the default for every new person (written once: TableRows), except those the planner fills.
+        given = [i for i, key in enumerate(PERSON_KEYS) if i and (("person", key) in self.mapped
+                                                                   or key in FILLED_FOR_NEW)]
+        table = TableRows(Person, ["id", "household_id", "nik", "name_key", *(PERSON_KEYS[i] for i in given)],
+                          fixed={"created_at": self.stamp, "updated_at": self.stamp})
+        values_of = _picker(given)
+        unmapped = _Blanks([i for i in range(1, len(PERSON_KEYS)) if i not in given])
+        defaults = table.defaults([PERSON_KEYS[i] for i in given])
+        adapters = [(n, fn) for n, i in enumerate(given) if (fn := adapter(table.fields[PERSON_KEYS[i]]))]
+        name = given.index(P_NAME)
+        rows, ids, flags = [], [], []
         records = self.plan.records
         for family in self.families:
             household_id = family.new_id or family.existing[0]
             for record in (records[i] for i in family.rows if records[i].action == "create"):
-                self._person_row(record, household_id, rows, flags)
+                unmapped.check(record.person)
+                values = [default if value is BLANK else value
+                          for value, default in zip(values_of(record.person), defaults, strict=True)]
+                name_key = search_key(values[name])
+                for n, fn in adapters:
+                    if values[n] is not None:
+                        values[n] = fn(values[n])
+                rows.append((record.person_id, household_id, record.nik, name_key, *values))
+                ids.append(record.person_id)
+                for code, message in record.flags:
+                    flags.append({"household_id": household_id, "person_id": record.person_id, "code": code,
+                                  "message": message[:400], "created_at": self.when})
             if len(rows) >= CHUNK:
-                self._flush_persons(rows, flags)
-                rows, flags = [], []
-        self._flush_persons(rows, flags)
+                self._flush_persons(table, rows, ids, flags)
+                rows, ids, flags = [], [], []
+        self._flush_persons(table, rows, ids, flags)
 
-    def _flush_persons(self, rows: list[dict], flags: list[dict]) -> None:
-        self._audit(Person, rows, reason=CREATED)
+    def _insert(self, table: TableRows, rows: list[tuple], ids: list[int]) -> None:
+        """Write new rows and their '+' audit records (copied by the database: imports.bulk)."""
+        if not rows:
+            return
+        table.insert(rows)
+        copy_to_history(table.model, ids, when=self.when, reason=CREATED, history_type="+", user_id=self.user_id)
+        self._step(len(rows))
+
+    def _flush_persons(self, table: TableRows, rows: list[tuple], ids: list[int], flags: list[dict]) -> None:
+        self._insert(table, rows, ids)
         for flag, pk in zip(flags, reserve_ids(ReviewFlag, len(flags)), strict=True):
             flag["id"] = pk
         self._audit(ReviewFlag, flags, reason=FLAG_OPENED)
-
-    def _person_row(self, record: Record, household_id: int, rows: list, flags: list) -> None:
-        row = {k: v for k, v in zip(PERSON_KEYS, record.person, strict=True) if v is not BLANK}
-        row.update(id=record.person_id, household_id=household_id, nik=record.nik, name_key=search_key(row["name"]),
-                   created_at=self.when, updated_at=self.when)
-        rows.append(row)
-        for code, message in record.flags:
-            flags.append({"household_id": household_id, "person_id": record.person_id, "code": code,
-                          "message": message[:400], "created_at": self.when})
 
     # --- updates ---------------------------------------------------------------------------------------------------
     def _update_households(self) -> None:
@@ -206,20 +259,33 @@ class Writer:
         _history(ReviewFlag, resolve, when=self.when, reason=FLAG_RESOLVED, user_id=self.user_id)
         for flag, pk in zip(opened, reserve_ids(ReviewFlag, len(opened)), strict=True):
             flag["id"] = pk
-        if opened:
-            insert_with_history(ReviewFlag, opened, when=self.when, reason=FLAG_OPENED, user_id=self.user_id)
+        _insert_with_history(ReviewFlag, opened, when=self.when, reason=FLAG_OPENED, user_id=self.user_id)
 
 
-def _p(record: Record, key: str):
-    return record.person[P[key]]
+def _picker(positions: list[int]):
+    """positions -> a function giving those items of a sequence as a tuple (itemgetter, also for 0 or 1)."""
+    if len(positions) > 1:
+        return itemgetter(*positions)
+    return lambda values: tuple(values[i] for i in positions)
+
+
+class _Blanks:
+    """Checks that the cells of columns the file does not have are blank, as the planner leaves them: the writer
+    writes those columns' defaults without looking at each record."""
+
+    def __init__(self, positions: list[int]):
+        self.get, self.blank = _picker(positions), (BLANK,) * len(positions)
+
+    def check(self, values) -> None:
+        if self.get(values) != self.blank:
+            raise AssertionError("a value for a column the file does not have")
 
 
 def _facts(record: Record) -> MemberFacts:
-    pregnant = _p(record, "pregnant")
-    disability = _p(record, "disability")
-    return MemberFacts(birth_date=_p(record, "birth_date"), sex=_p(record, "sex"),
-                       relationship=_p(record, "relationship"), disability="" if disability is BLANK else disability,
-                       pregnant=pregnant is True)
+    person = record.person
+    disability = person[P_DISABILITY]
+    return MemberFacts(birth_date=person[P_BIRTH_DATE], sex=person[P_SEX], relationship=person[P_RELATIONSHIP],
+                       disability="" if disability is BLANK else disability, pregnant=person[P_PREGNANT] is True)
 
 
 # --- derived columns of existing households ------------------------------------------------------------------------
@@ -255,8 +321,7 @@ def refresh_households(ids: list[int], *, when, user_id, today: date) -> None:
             derived.append(row)
         for flag, pk in zip(opened, reserve_ids(ReviewFlag, len(opened)), strict=True):
             flag["id"] = pk
-        if opened:
-            insert_with_history(ReviewFlag, opened, when=when, reason=FLAG_OPENED, user_id=user_id)
+        _insert_with_history(ReviewFlag, opened, when=when, reason=FLAG_OPENED, user_id=user_id)
         update_rows(ReviewFlag, resolved, ["resolved_at"])
         _history(ReviewFlag, resolved, when=when, reason=FLAG_RESOLVED, user_id=user_id)
         counts = dict(ReviewFlag.objects.filter(household_id__in=chunk, resolved_at__isnull=True)
@@ -307,20 +372,26 @@ def update_rows(model, rows: list[dict], columns: list[str]) -> None:
     params = []
     for row in rows:
         values = []
-        for column, adapt in zip(columns, adapters, strict=True):
+        for column, adapt_value in zip(columns, adapters, strict=True):
             value = row[column]
-            values.append(adapt(value) if adapt is not None and value is not None else value)
+            values.append(adapt_value(value) if adapt_value is not None and value is not None else value)
         params.append([*values, row["id"]])
     with connection.cursor() as cursor:
         for chunk in _chunks(params, CHUNK):
             cursor.executemany(sql, chunk)
 
 
-def _history(model, rows: list[dict], *, when, reason: str, user_id) -> None:
+def _insert_with_history(model, rows: list[dict], *, when, reason: str, user_id) -> None:
+    """INSERT the rows (ids already set), then their '+' audit records, copied by the database (imports.bulk)."""
     if not rows:
         return
-    extra = {"history_date": when, "history_change_reason": reason, "history_type": "~", "history_user_id": user_id}
-    insert_rows(model.history.model, ({**row, **extra} for row in rows), skip=("history_id",))
+    insert_rows(model, rows)
+    copy_to_history(model, [row["id"] for row in rows], when=when, reason=reason, history_type="+", user_id=user_id)
+
+
+def _history(model, rows: list[dict], *, when, reason: str, user_id) -> None:
+    """The '~' audit records of rows just updated, copied from the table as it now is."""
+    copy_to_history(model, [row["id"] for row in rows], when=when, reason=reason, history_type="~", user_id=user_id)
 
 
 def _chunks(items: list, size: int) -> Iterable[list]:
