@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
 import resource
 import subprocess
@@ -37,14 +36,12 @@ from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench_env import DATA_DIR, BenchDatabase
 from results_file import format_results, git_commit, machine
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "benchmarks" / ".data"
+BENCH = BenchDatabase(sqlite_file="enrolment.sqlite3", pg_database="berdaya_bench_enrolment")
 RESULTS = ROOT / "benchmarks" / "results" / "enrolment.json"
-PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
-PG_DATABASE = "berdaya_bench_enrolment"
-SQLITE_FILE = "enrolment.sqlite3"
 PERSONS_PER_HOUSEHOLD = 3.45  # registry_data's mean family size, with a margin
 GOAL_RANK_APPROVE_S = 30
 GOAL_DECREE_S = 60
@@ -52,49 +49,6 @@ YEAR = 2026
 MONTHLY = 200_000
 ONE_OFF = 2_500_000
 SHARE_FUNDED = 0.6
-
-
-# --- environment ------------------------------------------------------------------------------------------------
-def database_url(db: str) -> str:
-    return f"sqlite:///{DATA_DIR / SQLITE_FILE}" if db == "sqlite" else f"{PG_SERVER}/{PG_DATABASE}"
-
-
-def configure_environment(db: str) -> None:
-    (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)
-    os.environ.update({
-        "DATABASE_URL": database_url(db),
-        "BERDAYA_DATA_DIR": str(DATA_DIR),
-        "BERDAYA_PRIVATE_MEDIA_ROOT": str(DATA_DIR / "enrolment-documents"),
-        "BERDAYA_ALLOW_DEV_SECRET": "1",
-        "BERDAYA_MANIFEST_STATIC": "0",
-        "DEBUG": "0",
-        "AXES_ENABLED": "0",
-        "ALLOWED_HOSTS": "testserver",
-        "DJANGO_SETTINGS_MODULE": "berdaya.settings",
-    })
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "src"))
-
-
-def drop_database(db: str) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DATA_DIR / SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-
-
-def create_database(db: str) -> None:
-    if db == "sqlite":
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DATABASE]).fetchone():
-            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
 
 
 # --- data -------------------------------------------------------------------------------------------------------
@@ -337,10 +291,10 @@ def pdf_pages(document) -> int:
 
 
 def run_one(db: str, args) -> dict:
-    configure_environment(db)
+    BENCH.configure(db, BERDAYA_PRIVATE_MEDIA_ROOT=str(DATA_DIR / "enrolment-documents"))
     if args.rebuild:
-        drop_database(db)
-    create_database(db)
+        BENCH.drop(db)
+    BENCH.create(db)
     import django
 
     django.setup()
@@ -351,8 +305,8 @@ def run_one(db: str, args) -> dict:
     except RebuildNeeded:
         print(f"[{db}] the benchmark database holds another size: rebuilding", flush=True)
         connection.close()
-        drop_database(db)
-        create_database(db)
+        BENCH.drop(db)
+        BENCH.create(db)
         size = prepare_data(db, households=args.households, seed=args.seed)
     return {"db": db, "size": size, "results": measure(db, households=args.households, decree=args.decree)}
 

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import math
-import os
 import random
 import statistics
 import subprocess
@@ -36,13 +34,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench_env import BenchDatabase, percentile
 from results_file import format_results, git_commit, machine
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "benchmarks" / ".data"
+BENCH = BenchDatabase(sqlite_file="registry.sqlite3", pg_database="berdaya_bench")
 RESULTS = ROOT / "benchmarks" / "results" / "registry.json"
-PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
-PG_DATABASE = "berdaya_bench"
 GOAL_MS = 150
 WARMUP = 5
 KINDS = ["search_by_nik", "search_by_kk", "search_by_name", "filtered_list", "household_detail"]
@@ -54,51 +51,6 @@ LABELS = {
     "household_detail": "household page",
 }
 USERNAME = "bench_dinsos_blora"
-
-
-# --- environment ------------------------------------------------------------------------------------------------
-def database_url(db: str) -> str:
-    if db == "sqlite":
-        return f"sqlite:///{DATA_DIR / 'registry.sqlite3'}"
-    return f"{PG_SERVER}/{PG_DATABASE}"
-
-
-def configure_environment(db: str) -> None:
-    (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)  # STATIC_ROOT, so whitenoise does not warn
-    os.environ.update({
-        "DATABASE_URL": database_url(db),
-        "BERDAYA_DATA_DIR": str(DATA_DIR),
-        "BERDAYA_ALLOW_DEV_SECRET": "1",
-        "BERDAYA_MANIFEST_STATIC": "0",  # no collectstatic needed; a manifest lookup is a dict lookup
-        "ALLOWED_HOSTS": "testserver",
-        "DEBUG": "0",
-        "AXES_ENABLED": "0",
-        "DJANGO_SETTINGS_MODULE": "berdaya.settings",
-    })
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "src"))
-
-
-def drop_database(db: str) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{DATA_DIR / 'registry.sqlite3'}{suffix}").unlink(missing_ok=True)
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-
-
-def create_database(db: str) -> None:
-    if db == "sqlite":
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DATABASE]).fetchone()
-        if not exists:
-            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
 
 
 # --- data -------------------------------------------------------------------------------------------------------
@@ -270,17 +222,11 @@ def verify(checks: list[tuple]) -> None:
             raise RuntimeError(f"{kind} {target!r}: no household on the page")
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
-
-
 def run_one(db: str, args) -> dict:
-    configure_environment(db)
+    BENCH.configure(db)
     if args.rebuild:
-        drop_database(db)
-    create_database(db)
+        BENCH.drop(db)
+    BENCH.create(db)
     import django
 
     django.setup()
@@ -291,8 +237,8 @@ def run_one(db: str, args) -> dict:
     except RebuildNeeded:
         print(f"[{db}] the benchmark database holds another size: rebuilding")
         connection.close()
-        drop_database(db)
-        create_database(db)
+        BENCH.drop(db)
+        BENCH.create(db)
         size = prepare_data(db, persons=args.persons)
     print(f"[{db}] measuring {args.requests} requests of each kind"
           f"{' (selectors directly, no views)' if args.direct else ''} ...", flush=True)

@@ -35,7 +35,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import statistics
 import subprocess
@@ -46,14 +45,12 @@ from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from bench_env import BenchDatabase, percentile
 from results_file import format_results, git_commit, machine
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA_DIR = ROOT / "benchmarks" / ".data"
-SQLITE_FILE = DATA_DIR / "targeting.sqlite3"
+BENCH = BenchDatabase(sqlite_file="targeting.sqlite3", pg_database="berdaya_bench_targeting")
 RESULTS = ROOT / "benchmarks" / "results" / "targeting.json"
-PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
-PG_DATABASE = "berdaya_bench_targeting"
 REGENCY = "33.16"
 YEAR = 2026
 USERNAME = "bench_targeting_dinsos"
@@ -66,51 +63,6 @@ RULES = [
      'desil <= 4 and bps_criteria_met >= 9 and not any(member.occupation in ["PNS", "TNI", "POLRI"])', 3_000_000),
     ("simple", "dry run: desil <= 5 (BPNT)", "BPNT", "desil <= 5", None),
 ]
-
-
-# --- environment ------------------------------------------------------------------------------------------------
-def database_url(db: str) -> str:
-    return f"sqlite:///{SQLITE_FILE}" if db == "sqlite" else f"{PG_SERVER}/{PG_DATABASE}"
-
-
-def configure_environment(db: str) -> None:
-    (DATA_DIR / "static").mkdir(parents=True, exist_ok=True)  # STATIC_ROOT, so whitenoise does not warn
-    os.environ.update({
-        "DATABASE_URL": database_url(db),
-        "BERDAYA_DATA_DIR": str(DATA_DIR),
-        "BERDAYA_ALLOW_DEV_SECRET": "1",
-        "BERDAYA_MANIFEST_STATIC": "0",
-        "DEBUG": "0",
-        "AXES_ENABLED": "0",
-        "DJANGO_SETTINGS_MODULE": "berdaya.settings",
-    })
-    sys.path.insert(0, str(ROOT))
-    sys.path.insert(0, str(ROOT / "src"))
-
-
-def pg_admin(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def drop_database(db: str) -> None:
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{SQLITE_FILE}{suffix}").unlink(missing_ok=True)
-        return
-    pg_admin(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-
-
-def create_database(db: str) -> None:
-    if db == "sqlite":
-        return
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
-        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [PG_DATABASE]).fetchone():
-            conn.execute(f"CREATE DATABASE {PG_DATABASE}")
 
 
 # --- data -------------------------------------------------------------------------------------------------------
@@ -276,12 +228,6 @@ def dry_runs(db: str, *, runs: int) -> dict:
     return outcome
 
 
-def percentile(values: list[float], pct: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
-
-
 # --- the peer -----------------------------------------------------------------------------------------------------
 def peer_households(n: int):
     """The first `n` active households of the regency by id, as a queryset both sides score."""
@@ -435,10 +381,10 @@ def peer_comparison(db: str, *, n: int) -> dict:
 
 # --- one database ---------------------------------------------------------------------------------------------------
 def run_one(db: str, args) -> dict:
-    configure_environment(db)
+    BENCH.configure(db)
     if args.rebuild:
-        drop_database(db)
-    create_database(db)
+        BENCH.drop(db)
+    BENCH.create(db)
     import django
 
     django.setup()
@@ -449,8 +395,8 @@ def run_one(db: str, args) -> dict:
     except RebuildNeeded:
         print(f"[{db}] the benchmark database holds another size: rebuilding", flush=True)
         connection.close()
-        drop_database(db)
-        create_database(db)
+        BENCH.drop(db)
+        BENCH.create(db)
         size = prepare_data(db, households=args.households)
     print(f"[{db}] {size['households']:,} households ({size['active_households']:,} active), "
           f"{size['persons']:,} people, {size['official_desil']:,} with an official desil", flush=True)

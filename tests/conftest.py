@@ -75,6 +75,18 @@ def auditor_blora(db):
 
 
 @pytest.fixture
+def staff_pasuruan(db):
+    return _persona("staf_pasuruan", Role.DINSOS_STAFF, PASURUAN)
+
+
+@pytest.fixture
+def private_root(settings, tmp_path):
+    """Uploaded documents (letters, visit photos) under the test's own folder."""
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "documents"
+    return settings.PRIVATE_MEDIA_ROOT
+
+
+@pytest.fixture
 def household_a(db, staff_blora):
     return factories.household(actor=staff_blora, village=VILLAGE_A)
 

@@ -1,7 +1,10 @@
 """Factories that go through the real services (so caches, flags and audit are what the app would write)."""
 
+import io
 import itertools
 from datetime import date
+
+from PIL import Image
 
 from berdaya.accounts.models import RoleAssignment, User
 from berdaya.core.identity import make_nik
@@ -80,3 +83,10 @@ def audit_counts() -> dict[str, int]:
     return {m.__name__: m.history.count() for m in (Household, Person, ReviewFlag)} | {
         "households": Household.objects.count(), "persons": Person.objects.count(),
         "flags": ReviewFlag.objects.count()}
+
+
+def png_bytes(colour="red", size=(8, 8)) -> bytes:
+    """A real, small PNG (uploads are checked by content)."""
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()

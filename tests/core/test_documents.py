@@ -1,30 +1,17 @@
 """core.documents: uploads are checked by content and size before anything is written."""
 
-import io
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from berdaya.core import documents
 from berdaya.core.errors import ApplicationError
 from berdaya.core.models import Document
 from berdaya.regions.models import Region
+from tests import factories
 from tests.conftest import VILLAGE_A
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-
-
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (4, 4), "red").save(out, "PNG")
-    return out.getvalue()
-
-
-@pytest.fixture
-def private_root(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "docs"
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture
@@ -67,7 +54,7 @@ def test_it_refuses_a_pdf_where_only_photos_are_allowed(private_root, village, s
 
 
 def test_it_accepts_a_real_png_and_refuses_a_truncated_one(private_root, village, staff_blora):
-    png = _png()
+    png = factories.png_bytes()
     doc = documents.document_store(upload=SimpleUploadedFile("rumah.png", png), kind=Document.Kind.PHOTO,
                                    region=village, actor=staff_blora, allowed=documents.PHOTO_TYPES)
     assert doc.content_type == documents.PNG

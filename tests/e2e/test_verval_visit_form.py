@@ -1,11 +1,9 @@
 """In a real browser on a 360×740 phone: a verifier logs in, opens a task from their list, records an outcome with a
 photo and the browser's location, and sees it saved. Without JavaScript the same form still posts."""
 
-import io
 from decimal import Decimal
 
 import pytest
-from PIL import Image
 from playwright.sync_api import expect
 
 from berdaya.core.permissions import Role
@@ -20,20 +18,8 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 WHERE = {"latitude": -6.9701, "longitude": 111.4183, "accuracy": 12}
 
 
-def _png() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (32, 24), "green").save(out, "PNG")
-    return out.getvalue()
-
-
 def fits_the_phone(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
-
-
-@pytest.fixture
-def private_root(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "documents"
-    return settings.PRIVATE_MEDIA_ROOT
 
 
 @pytest.fixture
@@ -105,7 +91,7 @@ def test_a_verifier_records_an_eligible_visit_with_a_photo_and_the_location(fiel
     page.fill("#id_monthly_income", "450000")
     page.fill("#id_notes", "Rumah berdinding bambu, lantai tanah.")
     page.set_input_files("input[name=photos]", files=[{"name": "rumah.png", "mimeType": "image/png",
-                                                        "buffer": _png()}])
+                                                        "buffer": factories.png_bytes("green", (32, 24))}])
     assert fits_the_phone(page)
     page.screenshot(path=str(shots / "verval_2_form.png"), full_page=True)
     page.get_by_role("button", name="Simpan kunjungan").click()

@@ -70,11 +70,6 @@ def line(staff_blora, blt, apbn):
 
 
 @pytest.fixture
-def staff_pasuruan(db):
-    return factories.user_with_role(username="staf_pasuruan", role=Role.DINSOS_STAFF, region=PASURUAN)
-
-
-@pytest.fixture
 def kadis_pasuruan(db):
     return factories.user_with_role(username="kadis_pasuruan", role=Role.HEAD_OF_OFFICE, region=PASURUAN)
 

@@ -35,11 +35,6 @@ def sentra(db):
 
 
 @pytest.fixture
-def staff_pasuruan(db):
-    return factories.user_with_role(username="staf_pasuruan", role=Role.DINSOS_STAFF, region=PASURUAN)
-
-
-@pytest.fixture
 def partner_blora(db):
     return factories.user_with_role(username="mitra_blora", role=Role.PARTNER, region=BLORA)
 

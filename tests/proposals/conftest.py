@@ -1,12 +1,10 @@
 """Proposal fixtures: Blora's UEP (kits per business type) and ATENSI (for persons), Kota Pasuruan's staff, a
 verifier of district A, letters as uploads, and a helper that files a proposal through the real service."""
 
-import io
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from berdaya.core.permissions import Role
 from berdaya.programmes import services as programme_services
@@ -14,7 +12,7 @@ from berdaya.programmes.models import BenefitType, Frequency, Kind, TargetUnit
 from berdaya.proposals import services
 from berdaya.proposals.models import ProposerKind
 from tests import factories
-from tests.conftest import BLORA, DISTRICT_A, PASURUAN, VILLAGE_A
+from tests.conftest import BLORA, DISTRICT_A, VILLAGE_A
 
 YEAR = 2026
 PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -26,9 +24,7 @@ def pdf(name="surat_usulan.pdf", data=PDF_BYTES) -> SimpleUploadedFile:
 
 
 def png(name="foto_surat.png") -> SimpleUploadedFile:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), "white").save(out, "PNG")
-    return SimpleUploadedFile(name, out.getvalue(), content_type="image/png")
+    return SimpleUploadedFile(name, factories.png_bytes("white"), content_type="image/png")
 
 
 def stored_files(root) -> list:
@@ -36,14 +32,8 @@ def stored_files(root) -> list:
 
 
 @pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private"
-    return settings.PRIVATE_MEDIA_ROOT
-
-
-@pytest.fixture
-def staff_pasuruan(db):
-    return factories.user_with_role(username="staf_pasuruan", role=Role.DINSOS_STAFF, region=PASURUAN)
+def _documents(private_root):
+    return private_root
 
 
 @pytest.fixture

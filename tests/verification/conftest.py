@@ -3,13 +3,11 @@ and a private document root per test (visit photos)."""
 
 from __future__ import annotations
 
-import io
 import itertools
 from datetime import date
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import Image
 
 from berdaya.core.permissions import Role
 from berdaya.programmes.models import FiscalYear, Programme
@@ -18,16 +16,15 @@ from berdaya.proposals.services import item_transition
 from berdaya.verification import services
 from berdaya.verification.models import Source
 from tests import factories
-from tests.conftest import BLORA, DISTRICT_A, DISTRICT_B, PASURUAN, VILLAGE_A
+from tests.conftest import BLORA, DISTRICT_A, DISTRICT_B, VILLAGE_A
 
 YEAR = 2026
 _numbers = itertools.count(1)
 
 
 @pytest.fixture(autouse=True)
-def private_root(settings, tmp_path):
-    settings.PRIVATE_MEDIA_ROOT = tmp_path / "documents"
-    return settings.PRIVATE_MEDIA_ROOT
+def _documents(private_root):
+    return private_root
 
 
 @pytest.fixture
@@ -44,11 +41,6 @@ def verifier_a2(db):
 @pytest.fixture
 def verifier_village_a(db):
     return factories.user_without_password(username="verifikator_desa_a", role=Role.VERIFIER, region=VILLAGE_A)
-
-
-@pytest.fixture
-def staff_pasuruan(db):
-    return factories.user_without_password(username="staf_pasuruan", role=Role.DINSOS_STAFF, region=PASURUAN)
 
 
 @pytest.fixture
@@ -85,10 +77,7 @@ def proposal_item(*, household, programme, actor, status=ItemStatus.COMPLETE, re
     return item
 
 
-def png_bytes(colour="red") -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), colour).save(out, "PNG")
-    return out.getvalue()
+png_bytes = factories.png_bytes
 
 
 def photo(name="rumah.png", colour="red") -> SimpleUploadedFile:

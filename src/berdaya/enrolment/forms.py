@@ -135,5 +135,9 @@ class TransitionForm(forms.Form):
         return bool(self.fields["to_status"].choices)
 
 
+class CancelForm(forms.Form):
+    reason = forms.CharField(label=_("Alasan pembatalan"), max_length=255)
+
+
 class DropForm(forms.Form):
     reason = forms.CharField(label=_("Alasan dikeluarkan dari daftar"), max_length=255)

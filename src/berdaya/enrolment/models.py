@@ -101,6 +101,11 @@ class EnrolmentList(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+", verbose_name=_("ditetapkan oleh"))
     approved_at = models.DateTimeField(_("ditetapkan"), null=True, blank=True)
+    # A draft given up (wrong region or settings, a decision postponed): kept as the record of who and why.
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="+", verbose_name=_("dibatalkan oleh"))
+    cancelled_at = models.DateTimeField(_("dibatalkan"), null=True, blank=True)
+    cancel_reason = models.CharField(_("alasan pembatalan"), max_length=255, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                    related_name="+", verbose_name=_("disusun oleh"))
     created_at = models.DateTimeField(_("dibuat"), auto_now_add=True)

@@ -10,6 +10,7 @@ urlpatterns = [
     path("lists/<int:pk>/", views.list_detail, name="list_detail"),
     path("lists/<int:pk>/rebuild/", views.list_rebuild, name="list_rebuild"),
     path("lists/<int:pk>/approve/", views.list_approve, name="list_approve"),
+    path("lists/<int:pk>/cancel/", views.list_cancel, name="list_cancel"),
     path("lists/<int:pk>/sk/", views.decree, name="decree"),
     path("lists/<int:pk>/sk/render/", views.decree_render, name="decree_render"),
     path("lists/<int:pk>/export/", views.list_export, name="list_export"),

@@ -26,7 +26,15 @@ from berdaya.core.identity import mask_number
 from berdaya.core.permissions import Perm, has_perm
 from berdaya.enrolment import selectors, services
 from berdaya.enrolment.exports import EnrolmentListExport
-from berdaya.enrolment.forms import ApproveForm, BuildForm, DropForm, ListSettingsForm, RowFilterForm, TransitionForm
+from berdaya.enrolment.forms import (
+    ApproveForm,
+    BuildForm,
+    CancelForm,
+    DropForm,
+    ListSettingsForm,
+    RowFilterForm,
+    TransitionForm,
+)
 from berdaya.enrolment.models import EnrolmentList, EnrolmentStatus
 from berdaya.registry import exports as registry_exports
 
@@ -162,6 +170,7 @@ def list_detail(request, pk: int):
         "changes": changes[:CHANGES_SHOWN], "changes_count": len(changes),
         "settings_form": ListSettingsForm(programme=lst.programme, initial=_settings_initial(lst))
         if draft and can_manage else None,
+        "cancel_form": CancelForm() if draft and can_manage else None,
     })
     return render(request, "enrolment/list_detail.html", context)
 
@@ -169,6 +178,25 @@ def list_detail(request, pk: int):
 def _settings_initial(lst: EnrolmentList) -> dict:
     return {"budget_line": lst.budget_line_id, "require_verval": lst.require_verval, "start_month": lst.start_month,
             "quotas": lst.quotas, "amount_per_unit": lst.amount_per_unit}
+
+
+@require_POST
+@viewer_required
+def list_cancel(request, pk: int):
+    lst = selectors.list_get(user=request.user, pk=pk)
+    if not selectors.can_manage(request.user, lst):
+        raise PermissionDenied
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.list_cancel(actor=request.user, enrolment_list=lst, reason=form.cleaned_data["reason"])
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Daftar draf dibatalkan. Daftar baru dapat disusun."))
+    else:
+        messages.error(request, _("Tulis alasan pembatalan."))
+    return redirect("enrolment:list_detail", pk=lst.pk)
 
 
 @require_POST

@@ -1,5 +1,6 @@
 """Writes of the import pages: store an upload and queue its dry run; queue the commit of a checked batch.
 Export jobs: queue a registry export to a file (export_create) and delete expired export files (exports_cleanup).
+Jobs whose process is gone (a killed or restarted worker) are marked failed by jobs_fail_stalled.
 
 The work itself (engine.dry_run / engine.commit) runs in a background task (imports/tasks.py). A batch's region is
 the smallest region holding every region where the uploader may edit the registry: the batch history shows it to
@@ -161,7 +162,68 @@ def exports_cleanup(*, now: datetime | None = None) -> int:
         state=ExportJob.State.FAILED, finished_at=now,
         error=gettext("Ekspor tidak selesai sebelum kedaluwarsa (pekerja latar belakang berhenti?)."))
     plan_cache.purge_old()  # what abandoned import dry runs kept for their commit (not counted: not exports)
+    jobs_fail_stalled(now=now)
     return deleted + _cleanup_orphans(now)
+
+
+# A running job records its progress every few seconds (tasks.PROGRESS_INTERVAL): one with none for this long lost
+# its process (a killed or restarted worker) and would otherwise show "running" for ever. One still queued after
+# UNCLAIMED_AFTER has no worker taking jobs (`berdaya manage db_worker` not running).
+STALLED_AFTER = timedelta(minutes=30)
+UNCLAIMED_AFTER = timedelta(hours=1)
+
+
+def jobs_fail_stalled(*, now: datetime | None = None) -> int:
+    """Mark import and export jobs whose process is gone as failed, removing what they left behind (the upload of
+    an import, the partial file of an export). A commit cut short wrote nothing: it ran in one transaction. Called
+    by the job pages and by the daily cleanup; returns the number of jobs marked."""
+    from berdaya.imports.tasks import progress_file
+
+    now = now or timezone.now()
+    stalled, unclaimed = now - STALLED_AFTER, now - UNCLAIMED_AFTER
+    marked = 0
+    running = ImportBatch.objects.filter(job_state=JobState.RUNNING, progress_at__lt=stalled)
+    for batch in running.only("pk", "job", "progress_at", "stored_path"):
+        if batch.job == Job.COMMIT and _mtime(progress_file(batch.pk)) >= stalled:
+            continue  # a commit records its progress in a file beside the database (tasks.ProgressRecorder)
+        marked += _import_job_fail(batch, JobState.RUNNING, now, gettext(
+            "Terputus: proses latar belakang berhenti sebelum selesai (tidak ada kemajuan selama 30 menit). "
+            "Tidak ada data yang disimpan dari pekerjaan ini; unggah file lagi."))
+    queued = ImportBatch.objects.filter(job_state=JobState.QUEUED, progress_at__lt=unclaimed)
+    for batch in queued.only("pk", "job", "progress_at", "stored_path"):
+        marked += _import_job_fail(batch, JobState.QUEUED, now, gettext(
+            "Tidak dijalankan: tidak ada pekerja latar belakang yang mengambil pekerjaan ini dalam 1 jam "
+            "(apakah `berdaya manage db_worker` berjalan?). Unggah file lagi."))
+    for state, cutoff, message in (
+            (ExportJob.State.RUNNING, stalled, gettext(
+                "Terputus: proses latar belakang berhenti sebelum selesai (tidak ada kemajuan selama 30 menit).")),
+            (ExportJob.State.QUEUED, unclaimed, gettext(
+                "Tidak dijalankan: tidak ada pekerja latar belakang yang mengambil pekerjaan ini dalam 1 jam "
+                "(apakah `berdaya manage db_worker` berjalan?)."))):
+        for job in ExportJob.objects.filter(state=state, progress_at__lt=cutoff).only("pk", "file_path"):
+            taken = ExportJob.objects.filter(pk=job.pk, state=state, progress_at__lt=cutoff).update(
+                state=ExportJob.State.FAILED, finished_at=now, progress_at=now, error=message)
+            if taken and job.file_path:
+                _unlink(partial_path(job.file_path))
+            marked += taken
+    return marked
+
+
+def _import_job_fail(batch: ImportBatch, state: str, now: datetime, message: str) -> int:
+    """Failed, once (only while it is still in `state` and silent): a job that moved on in between is left alone."""
+    taken = ImportBatch.objects.filter(pk=batch.pk, job_state=state, progress_at=batch.progress_at).update(
+        job_state=JobState.FAILED, status=ImportBatch.Status.FAILED, progress_at=now, error_message=message,
+        stored_path="")
+    if taken and batch.stored_path:
+        _unlink(Path(batch.stored_path))
+    return taken
+
+
+def _mtime(path: Path) -> datetime:
+    try:
+        return datetime.fromtimestamp(path.stat().st_mtime, tz=timezone.get_current_timezone())
+    except OSError:
+        return datetime.min.replace(tzinfo=timezone.get_current_timezone())
 
 
 def _cleanup_orphans(now: datetime) -> int:

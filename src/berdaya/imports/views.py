@@ -66,6 +66,8 @@ def upload(request):
 @require_GET
 def batch_detail(request, pk: int):
     batch = _batch(request, pk)
+    if services.jobs_fail_stalled():  # its worker may be gone: say so instead of "running" for ever
+        batch.refresh_from_db()
     context = _detail_context(request, batch)
     if request.htmx:
         return render(request, "imports/batch_detail.html#status", context)
@@ -131,6 +133,7 @@ def template_download(request, kind: str):
 @require_GET
 def batch_list(request):
     _require_import_perm(request)
+    services.jobs_fail_stalled()
     batches = selectors.batches_visible_to(user=request.user).select_related("user", "village")
     page = Paginator(batches, settings.BERDAYA_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "imports/batch_list.html", {"page": page})
@@ -151,6 +154,8 @@ def _export(request, pk: int) -> ExportJob:
 @require_GET
 def export_detail(request, pk: int):
     job = _export(request, pk)
+    if services.jobs_fail_stalled():
+        job.refresh_from_db()
     context = {"job": job, "progress": selectors.export_progress(job), "filters": selectors.export_filter_summary(job),
                "has_file": selectors.export_file(job) is not None,
                "recent": selectors.exports_of(user=request.user).exclude(pk=job.pk)[: selectors.EXPORTS_RECENT]}
@@ -172,6 +177,7 @@ def export_download(request, pk: int):
 @require_GET
 def export_list(request):
     _require_export_perm(request)
+    services.jobs_fail_stalled()
     page = Paginator(selectors.exports_of(user=request.user), settings.BERDAYA_PAGE_SIZE).get_page(
         request.GET.get("page"))
     return render(request, "imports/export_list.html", {"page": page, "keep_days": services.export_keep_days()})

@@ -4,6 +4,7 @@ region (or the household's village), every status move kept as an EnrolmentTrans
     list_build(*, actor, programme, year, region, kind="main", quotas=None, require_verval=True, budget_line=None,
                start_month=None, amount_per_unit=None) -> EnrolmentList                      ENROLMENT_MANAGE
     list_rebuild(*, actor, enrolment_list, <the same settings, each optional>) -> EnrolmentList    ENROLMENT_MANAGE
+    list_cancel(*, actor, enrolment_list, reason) -> EnrolmentList      (a draft list)        ENROLMENT_MANAGE
     enrolment_drop(*, actor, enrolment, reason) -> Enrolment           (a draft list's row)   ENROLMENT_MANAGE
     list_approve(*, actor, enrolment_list, decree_number, decree_date) -> EnrolmentList    ENROLMENT_APPROVE (+ budget)
     year_carry_over(*, actor, programme, from_year) -> int                                  ENROLMENT_MANAGE
@@ -29,7 +30,7 @@ active; else the payments falling after the current month (one-off and yearly be
 
 from berdaya.enrolment.services._common import UNSET, budget_lines_of, check_move
 from berdaya.enrolment.services.approve import decree_render, list_approve
-from berdaya.enrolment.services.build import enrolment_drop, list_build, list_rebuild
+from berdaya.enrolment.services.build import enrolment_drop, list_build, list_cancel, list_rebuild
 from berdaya.enrolment.services.life import (
     Change,
     enrolment_transition,
@@ -39,5 +40,5 @@ from berdaya.enrolment.services.life import (
 )
 
 __all__ = ["UNSET", "Change", "budget_lines_of", "check_move", "decree_render", "enrolment_drop",
-           "enrolment_transition", "list_approve", "list_build", "list_rebuild", "registry_changed_since",
-           "unpaid_amount", "year_carry_over"]
+           "enrolment_transition", "list_approve", "list_build", "list_cancel", "list_rebuild",
+           "registry_changed_since", "unpaid_amount", "year_carry_over"]

@@ -333,6 +333,21 @@ def _reallocate(lst: EnrolmentList) -> None:
 
 
 @transaction.atomic
+@transaction.atomic
+def list_cancel(*, actor, enrolment_list: EnrolmentList, reason: str) -> EnrolmentList:
+    """Give up a draft list: it stays, cancelled, as the record of who and why. Its ranked rows go (a ranking is not
+    a decision, and they would keep the households from the next list); households taken off it stay off, with
+    their reasons; households that were already waiting this year keep waiting (the next addition takes them in)."""
+    lst = _locked_draft(enrolment_list)
+    require_perm(actor, Perm.ENROLMENT_MANAGE, lst.region_id)
+    reason = _text(reason, field="reason", limit=REASON_MAX, message=_("Tulis alasan pembatalan."))
+    Enrolment.objects.filter(enrolment_list=lst, status=S.DRAFT).delete()
+    lst.status, lst.cancelled_by, lst.cancelled_at, lst.cancel_reason = (
+        EnrolmentList.Status.CANCELLED, _user(actor), timezone.now(), reason)
+    lst.save(update_fields=["status", "cancelled_by", "cancelled_at", "cancel_reason"])
+    return lst
+
+
 def enrolment_drop(*, actor, enrolment: Enrolment, reason: str) -> Enrolment:
     """Take a household off a draft list (the officer's decision, kept across rebuilds); the rest is allocated
     again, so the next waiting household may move into the budget."""
