@@ -90,8 +90,21 @@ def test_the_funnel_counts_each_stage_and_says_why_entries_dropped(staff_blora, 
 def test_without_a_programme_the_funnel_stops_at_eligible_and_counts_every_assignment(staff_blora, case):
     result = selectors.funnel(user=staff_blora, fiscal_year=YEAR)
     assert len(result.stages) == 3 and not result.with_enrolment
-    # UEP (10) + general list (2) + PKH (3) of the year.
-    assert _counts(result) == [15, 9, 5]
+    # UEP (10) + general list (2) + PKH (3) of the year, whose three households are also on the UEP list: 12
+    # listed households, each once, at the stage its UEP visit reached (the PKH tasks are not visited yet).
+    assert _counts(result) == [12, 9, 5]
+
+
+def test_a_household_on_two_lists_counts_once_at_the_furthest_stage(staff_blora, verifier_a, uep, case):
+    """Home 3 was found not eligible for UEP but eligible on the general list, which enrolment also reads."""
+    general = make_assignment(actor=staff_blora, verifier=verifier_a, source=Source.LIST, year=YEAR,
+                              name="Kemiskinan ekstrem tahap 2")
+    task = services.assignment_add_households(actor=staff_blora, assignment=general, households=[case[3]])[0]
+    _visit(verifier_a, task, Outcome.ELIGIBLE)
+    result = selectors.funnel(user=staff_blora, programme=uep, fiscal_year=YEAR)
+    assert _counts(result) == [12, 9, 6, 3, 2]
+    assert _drops(result)[2] == {"awaiting": 1, "not_eligible:civil_servant": 1, "not_found": 1}
+    assert _drops(result)[3] == {"no_enrolment": 2, "waitlisted": 1}
 
 
 def test_the_funnel_of_a_village_and_the_rows_per_village_of_a_district(staff_blora, uep, case):

@@ -1,7 +1,10 @@
 """The verval funnel: listed -> visited -> eligible -> approved -> paid, with the reasons for each drop.
 
-Counts are of listed entries (tasks). Each task reaches one stage and, unless it reached the last, drops for one
-reason before the next:
+Counts are of listed households: a household listed by several assignments of the year (a general list and the
+programme's own, or a second round) counts once, at the furthest stage any of its tasks reached (as enrolment
+reads verval: one eligible visit is enough), with the latest task's reason when two reach the same stage; a
+listed entry without a household counts on its own. Each reaches one stage and, unless it reached the last,
+drops for one reason before the next:
 
 - listed -> visited: not yet visited; visited but the visit was rejected at confirmation (to visit again).
 - visited -> eligible: awaiting confirmation of a removal; not eligible (per reason); not found; moved; deceased;
@@ -18,6 +21,7 @@ does not say whether a payment was made): see docs/verification.md.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef
@@ -154,14 +158,21 @@ def build_funnel(*, tasks, programme, fiscal_year, region) -> Funnel:
     rejected = Visit.objects.filter(task=OuterRef("pk"), confirmation=Visit.Confirmation.REJECTED)
     rows = (tasks.order_by().annotate(place=Coalesce("household__village_id", "assignment__region_id"),
                                       revisit=Exists(rejected))
-            .values_list("place", "state", "outcome", "outcome_reason", "household_id", "revisit"))
+            .order_by("pk").values_list("place", "state", "outcome", "outcome_reason", "household_id", "revisit"))
+    by_household: dict[int, tuple[int, str | None, str]] = {}
+    without_household: list[tuple[int, str | None, str]] = []
+    for place, state, outcome, reason, household_id, revisit in rows.iterator(chunk_size=5000):
+        stage, why = classify(state=state, outcome=outcome, reason=reason, revisit=revisit,
+                              enrolment=enrolments.get(household_id), with_enrolment=with_enrolment)
+        if household_id is None:
+            without_household.append((stage, why, place))
+        elif household_id not in by_household or stage >= by_household[household_id][0]:
+            by_household[household_id] = (stage, why, place)
     reached = [0] * (last + 1)
     drops: list[dict[str, int]] = [{} for _stage in range(last + 1)]
     children = _child_prefixes(region)
     per_child = {child.code: [0] * (last + 1) for child in children}
-    for place, state, outcome, reason, household_id, revisit in rows.iterator(chunk_size=5000):
-        stage, why = classify(state=state, outcome=outcome, reason=reason, revisit=revisit,
-                              enrolment=enrolments.get(household_id), with_enrolment=with_enrolment)
+    for stage, why, place in itertools.chain(by_household.values(), without_household):
         for i in range(stage + 1):
             reached[i] += 1
         if why is not None and stage < last:
