@@ -26,6 +26,22 @@ def _require_browser() -> None:
     pytest.skip(reason)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _stray_connections_closed(django_db_setup, django_db_blocker):
+    """The live server answers each request in a daemon thread, which closes its database connection when the
+    request ends; a request the browser abandoned as it closed may still hold one when the session ends, and on
+    PostgreSQL the test database then cannot be dropped ("being accessed by other users"). Set up before the live
+    server, so torn down after it has stopped and before the database is dropped."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                       " WHERE datname = current_database() AND pid <> pg_backend_pid()")
+
+
 @pytest.fixture
 def browser(monkeypatch):
     """A fresh headless Chromium per test (the suite has few browser tests; nothing leaks into other tests)."""

@@ -102,10 +102,8 @@ def test_a_verifier_records_an_eligible_visit_with_a_photo_and_the_location(fiel
     expect(visit_card.locator(".photos img")).to_have_count(1)
     expect(visit_card).to_contain_text("-6.970100, 111.418300 (±12 m)")
     expect(visit_card).to_contain_text("Penghasilan per bulan: Rp 450.000")
-    # The thumbnail is served through the scope check; wait for it to load before reading its size.
-    page.wait_for_function("(() => { const img = document.querySelector('article.visit .photos img');"
-                           " return img && img.complete && img.naturalWidth > 0; })()")
-    assert page.evaluate("document.querySelector('article.visit .photos img').naturalWidth") == 32
+    # The thumbnail is served through the scope check: it loads after the page (expect retries until it has).
+    expect(visit_card.locator(".photos img")).to_have_js_property("naturalWidth", 32)
     expect(page.locator("#visit-form")).to_have_count(0)  # visited: no second form
     assert fits_the_phone(page)
     page.screenshot(path=str(shots / "verval_3_saved.png"), full_page=True)
