@@ -25,18 +25,15 @@ The run starts from empty enrolment tables each time. Prints a table and writes 
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import resource
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench_env import DATA_DIR, BenchDatabase
+from bench_env import DATA_DIR, BenchDatabase, RebuildNeeded, runs_per_database
 from results_file import format_results, git_commit, machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -52,10 +49,6 @@ SHARE_FUNDED = 0.6
 
 
 # --- data -------------------------------------------------------------------------------------------------------
-class RebuildNeeded(Exception):
-    pass
-
-
 def active_households() -> int:
     from berdaya.registry.models import Household
 
@@ -291,23 +284,9 @@ def pdf_pages(document) -> int:
 
 
 def run_one(db: str, args) -> dict:
-    BENCH.configure(db, BERDAYA_PRIVATE_MEDIA_ROOT=str(DATA_DIR / "enrolment-documents"))
-    if args.rebuild:
-        BENCH.drop(db)
-    BENCH.create(db)
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    try:
-        size = prepare_data(db, households=args.households, seed=args.seed)
-    except RebuildNeeded:
-        print(f"[{db}] the benchmark database holds another size: rebuilding", flush=True)
-        connection.close()
-        BENCH.drop(db)
-        BENCH.create(db)
-        size = prepare_data(db, households=args.households, seed=args.seed)
+    size = BENCH.open(db, rebuild=args.rebuild,
+                      prepare=lambda: prepare_data(db, households=args.households, seed=args.seed),
+                      BERDAYA_PRIVATE_MEDIA_ROOT=str(DATA_DIR / "enrolment-documents"))
     return {"db": db, "size": size, "results": measure(db, households=args.households, decree=args.decree)}
 
 
@@ -367,21 +346,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-results", action="store_true", help="print only (smaller trial runs)")
     parser.add_argument("--json-out", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.db != "both":
-        run = run_one(args.db, args)
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps(run))
-            return 0
-        runs = [run]
-    else:
-        runs = []
-        for db in ("sqlite", "postgresql"):  # one process each: Django's settings are per process
-            with tempfile.NamedTemporaryFile(suffix=".json") as out:
-                cmd = [sys.executable, __file__, "--db", db, "--json-out", out.name, "--households",
-                       str(args.households), "--decree", str(args.decree), "--seed", str(args.seed)]
-                cmd += ["--rebuild"] * args.rebuild
-                subprocess.run(cmd, check=True)  # noqa: S603
-                runs.append(json.loads(Path(out.name).read_text()))
+    forward = ["--households", str(args.households), "--decree", str(args.decree), "--seed", str(args.seed)]
+    runs = runs_per_database(args, run_one, script=__file__, forward=forward + ["--rebuild"] * args.rebuild)
+    if runs is None:
+        return 0
     print()
     print(table(runs))
     if args.no_results or args.households != 300_000 or args.decree != 5_000:

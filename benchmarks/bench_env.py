@@ -9,14 +9,22 @@ Imported by the scripts, which run as `python benchmarks/bench_<name>.py` (so th
 
 from __future__ import annotations
 
+import json
 import math
 import os
+import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "benchmarks" / ".data"
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgresql://postgres@127.0.0.1:5432")
+
+
+class RebuildNeeded(Exception):
+    """Raised by a script's data preparation when the benchmark database holds data of another size."""
 
 
 class BenchDatabase:
@@ -49,6 +57,27 @@ class BenchDatabase:
             if path not in sys.path:
                 sys.path.insert(0, path)
 
+    def open(self, db: str, *, rebuild: bool, prepare: Callable[[], dict], **extra: str) -> dict:
+        """Configure this process for `db`, create the database (dropped first with `rebuild`), set Django up and
+        return prepare()'s answer; when prepare() raises RebuildNeeded, once more on an empty database."""
+        self.configure(db, **extra)
+        if rebuild:
+            self.drop(db)
+        self.create(db)
+        import django
+
+        django.setup()
+        from django.db import connection
+
+        try:
+            return prepare()
+        except RebuildNeeded:
+            print(f"[{db}] the benchmark database holds another size: rebuilding", flush=True)
+            connection.close()
+            self.drop(db)
+            self.create(db)
+            return prepare()
+
     def drop(self, db: str) -> None:
         if db == "sqlite":
             for suffix in ("", "-wal", "-shm"):
@@ -65,6 +94,25 @@ class BenchDatabase:
         with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as conn:
             if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [self.pg_database]).fetchone():
                 conn.execute(f"CREATE DATABASE {self.pg_database}")
+
+
+def runs_per_database(args, run_one: Callable, *, script: str, forward: list[str]) -> list[dict] | None:
+    """One database (`--db sqlite|postgresql`) in this process; `--db both` runs each in a child process of
+    `script` with the options in `forward` (Django's settings are per process) and collects their answers. None
+    in such a child, which has written its answer to --json-out: the script then just exits."""
+    if args.db != "both":
+        run = run_one(args.db, args)
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(run))
+            return None
+        return [run]
+    runs = []
+    for db in ("sqlite", "postgresql"):
+        with tempfile.NamedTemporaryFile(suffix=".json") as out:
+            subprocess.run([sys.executable, script, "--db", db, "--json-out", out.name, *forward],  # noqa: S603
+                           check=True)
+            runs.append(json.loads(Path(out.name).read_text()))
+    return runs
 
 
 def pg_admin(sql: str) -> None:

@@ -23,18 +23,15 @@ household. --direct times the selectors without the views (for diagnosis).
 from __future__ import annotations
 
 import argparse
-import json
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench_env import BenchDatabase, percentile
+from bench_env import BenchDatabase, RebuildNeeded, percentile, runs_per_database
 from results_file import format_results, git_commit, machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -86,10 +83,6 @@ def prepare_data(db: str, *, persons: int) -> dict:
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
     print(f"[{db}] analyzed in {time.perf_counter() - started:.1f} s")
     return {"persons": Person.objects.count(), "households": Household.objects.count(), "built": built}
-
-
-class RebuildNeeded(Exception):
-    pass
 
 
 def bench_user():
@@ -223,23 +216,7 @@ def verify(checks: list[tuple]) -> None:
 
 
 def run_one(db: str, args) -> dict:
-    BENCH.configure(db)
-    if args.rebuild:
-        BENCH.drop(db)
-    BENCH.create(db)
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    try:
-        size = prepare_data(db, persons=args.persons)
-    except RebuildNeeded:
-        print(f"[{db}] the benchmark database holds another size: rebuilding")
-        connection.close()
-        BENCH.drop(db)
-        BENCH.create(db)
-        size = prepare_data(db, persons=args.persons)
+    size = BENCH.open(db, rebuild=args.rebuild, prepare=lambda: prepare_data(db, persons=args.persons))
     print(f"[{db}] measuring {args.requests} requests of each kind"
           f"{' (selectors directly, no views)' if args.direct else ''} ...", flush=True)
     results = measure(db, requests=args.requests, direct=args.direct, seed=args.seed)
@@ -247,9 +224,6 @@ def run_one(db: str, args) -> dict:
 
 
 # --- reporting --------------------------------------------------------------------------------------------------
-
-
-
 
 def table(runs: list[dict]) -> str:
     lines = [f"{'':32} {'db':10} {'median ms':>10} {'p95 ms':>8} {'max ms':>8} {'queries':>8}  goal p95 < {GOAL_MS}"]
@@ -297,21 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json-out", help=argparse.SUPPRESS)  # used when --db both runs each database apart
     args = parser.parse_args(argv)
 
-    if args.db != "both":
-        run = run_one(args.db, args)
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps(run))
-            return 0
-        runs = [run]
-    else:
-        runs = []
-        for db in ("sqlite", "postgresql"):  # one process each: Django's settings are per process
-            with tempfile.NamedTemporaryFile(suffix=".json") as out:
-                cmd = [sys.executable, __file__, "--db", db, "--json-out", out.name, "--persons", str(args.persons),
-                       "--requests", str(args.requests), "--seed", str(args.seed)]
-                cmd += ["--rebuild"] * args.rebuild + ["--direct"] * args.direct
-                subprocess.run(cmd, check=True)  # noqa: S603
-                runs.append(json.loads(Path(out.name).read_text()))
+    forward = ["--persons", str(args.persons), "--requests", str(args.requests), "--seed", str(args.seed)]
+    runs = runs_per_database(args, run_one, script=__file__,
+                             forward=forward + ["--rebuild"] * args.rebuild + ["--direct"] * args.direct)
+    if runs is None:
+        return 0
     print()
     print(table(runs))
     if args.direct:

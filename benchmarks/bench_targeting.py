@@ -33,19 +33,16 @@ targets for its CEL engine at 1M are < 2 s preview and < 10 min batch.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import random
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from bench_env import BenchDatabase, percentile
+from bench_env import BenchDatabase, RebuildNeeded, percentile, runs_per_database
 from results_file import format_results, git_commit, machine
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,10 +63,6 @@ RULES = [
 
 
 # --- data -------------------------------------------------------------------------------------------------------
-class RebuildNeeded(Exception):
-    pass
-
-
 def prepare_data(db: str, *, households: int) -> dict:
     """Migrate, load regions, the registry (unless the wanted size is there), the programmes and their 2026 budget."""
     from django.core.management import call_command
@@ -381,23 +374,7 @@ def peer_comparison(db: str, *, n: int) -> dict:
 
 # --- one database ---------------------------------------------------------------------------------------------------
 def run_one(db: str, args) -> dict:
-    BENCH.configure(db)
-    if args.rebuild:
-        BENCH.drop(db)
-    BENCH.create(db)
-    import django
-
-    django.setup()
-    from django.db import connection
-
-    try:
-        size = prepare_data(db, households=args.households)
-    except RebuildNeeded:
-        print(f"[{db}] the benchmark database holds another size: rebuilding", flush=True)
-        connection.close()
-        BENCH.drop(db)
-        BENCH.create(db)
-        size = prepare_data(db, households=args.households)
+    size = BENCH.open(db, rebuild=args.rebuild, prepare=lambda: prepare_data(db, households=args.households))
     print(f"[{db}] {size['households']:,} households ({size['active_households']:,} active), "
           f"{size['persons']:,} people, {size['official_desil']:,} with an official desil", flush=True)
     clear_scores()
@@ -507,21 +484,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.peer > args.households:
         parser.error("--peer cannot exceed --households")
 
-    if args.db != "both":
-        run = run_one(args.db, args)
-        if args.json_out:
-            Path(args.json_out).write_text(json.dumps(run))
-            return 0
-        runs = [run]
-    else:
-        runs = []
-        for db in ("sqlite", "postgresql"):  # one process each: Django's settings are per process
-            with tempfile.NamedTemporaryFile(suffix=".json") as out:
-                cmd = [sys.executable, __file__, "--db", db, "--json-out", out.name, "--households",
-                       str(args.households), "--peer", str(args.peer), "--runs", str(args.runs)]
-                cmd += ["--rebuild"] * args.rebuild
-                subprocess.run(cmd, check=True)  # noqa: S603
-                runs.append(json.loads(Path(out.name).read_text()))
+    forward = ["--households", str(args.households), "--peer", str(args.peer), "--runs", str(args.runs)]
+    runs = runs_per_database(args, run_one, script=__file__, forward=forward + ["--rebuild"] * args.rebuild)
+    if runs is None:
+        return 0
     print()
     print(table(runs))
     if args.no_write:
