@@ -173,6 +173,13 @@ STALLED_AFTER = timedelta(minutes=30)
 UNCLAIMED_AFTER = timedelta(hours=1)
 
 
+def job_may_have_stalled(state: str, progress_at: datetime | None) -> bool:
+    """Whether a job shown on a page (an import's job_state or an export's state, the same values) is silent long
+    enough for jobs_fail_stalled to look at it: the job pages poll every second, and most polls need no sweep."""
+    return (state in (JobState.QUEUED, JobState.RUNNING) and progress_at is not None
+            and progress_at < timezone.now() - STALLED_AFTER)
+
+
 def jobs_fail_stalled(*, now: datetime | None = None) -> int:
     """Mark import and export jobs whose process is gone as failed, removing what they left behind (the upload of
     an import, the partial file of an export). A commit cut short wrote nothing: it ran in one transaction. Called

@@ -66,7 +66,8 @@ def upload(request):
 @require_GET
 def batch_detail(request, pk: int):
     batch = _batch(request, pk)
-    if services.jobs_fail_stalled():  # its worker may be gone: say so instead of "running" for ever
+    # Its worker may be gone: say so instead of "running" for ever.
+    if services.job_may_have_stalled(batch.job_state, batch.progress_at) and services.jobs_fail_stalled():
         batch.refresh_from_db()
     context = _detail_context(request, batch)
     if request.htmx:
@@ -154,7 +155,7 @@ def _export(request, pk: int) -> ExportJob:
 @require_GET
 def export_detail(request, pk: int):
     job = _export(request, pk)
-    if services.jobs_fail_stalled():
+    if services.job_may_have_stalled(job.state, job.progress_at) and services.jobs_fail_stalled():
         job.refresh_from_db()
     context = {"job": job, "progress": selectors.export_progress(job), "filters": selectors.export_filter_summary(job),
                "has_file": selectors.export_file(job) is not None,
