@@ -3,7 +3,8 @@
 Django's bulk_create prepares every value through the SQL compiler (about 1.5 µs each) and needs model
 instances; at the demo's size (≈ 6 million values with the history rows) that alone took half a minute. Here
 rows are dicts keyed by column (attname), adapted with the backend's own adapters (connection.ops) only where
-a type needs it (dates, datetimes, decimals), and written with executemany. Primary keys are assigned here, from
+a type needs it (dates, datetimes, decimals), and written with executemany (COPY on PostgreSQL) by
+imports.bulk, which the registry import shares. Primary keys are assigned here, from
 the table's current maximum, so the caller can link rows without reading them back; PostgreSQL sequences are
 moved past them afterwards.
 """
@@ -18,34 +19,14 @@ from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 
-BATCH = 5000
+from berdaya.imports.bulk import adapter, insert_values
+
 LARGE_CACHE_ROWS = 50_000
 LARGE_CACHE_MIB = 192
 
 
 def next_id(model: type[models.Model]) -> int:
     return (model._default_manager.aggregate(top=Max("pk"))["top"] or 0) + 1
-
-
-def _adapter(field: models.Field):
-    ops = connection.ops
-    kind = field.get_internal_type()
-    if kind in ("DateTimeField", "DateField"):
-        # A bulk load stamps every row with the same few moments, and birth dates repeat: adapt each value once.
-        adapt = ops.adapt_datetimefield_value if kind == "DateTimeField" else ops.adapt_datefield_value
-        cache: dict = {}
-
-        def adapt_cached(value):
-            try:
-                return cache[value]
-            except KeyError:
-                cache[value] = adapted = adapt(value)
-                return adapted
-
-        return adapt_cached
-    if kind == "DecimalField":
-        return lambda value: ops.adapt_decimalfield_value(value, field.max_digits, field.decimal_places)
-    return None
 
 
 class _Columns:
@@ -57,7 +38,7 @@ class _Columns:
         self.names = [f.attname for f in fields]
         self.defaults = {f.attname: f.get_default() for f in fields}  # missing columns take the field default
         self._get = itemgetter(*self.names)
-        self._adapters = [(index, adapt) for index, f in enumerate(fields) if (adapt := _adapter(f)) is not None]
+        self._adapters = [(index, adapt) for index, f in enumerate(fields) if (adapt := adapter(f)) is not None]
 
     def values(self, row: dict) -> list:
         values = list(self._get({**self.defaults, **row}))
@@ -70,43 +51,7 @@ class _Columns:
 def insert_rows(model: type[models.Model], rows: Iterable[dict], *, skip: tuple[str, ...] = ()) -> int:
     """INSERT `rows` (dicts of attname -> Python value; missing columns take the field default)."""
     columns = _Columns(model, skip=skip)
-    return _insert(columns.table, columns.names, map(columns.values, rows))
-
-
-def _insert(table: str, names: list[str], values: Iterable[list]) -> int:
-    quote = connection.ops.quote_name
-    # Table and column names come from the models' metadata, never from input; values are parameters.
-    target = f"{quote(table)} ({', '.join(quote(n) for n in names)})"
-    if connection.vendor == "postgresql":
-        return _copy(target, values)
-    sql = f"INSERT INTO {target} VALUES ({', '.join(['%s'] * len(names))})"  # noqa: S608
-    count = 0
-    with connection.cursor() as cursor:
-        for batch in _batches(values, BATCH):
-            cursor.executemany(sql, batch)
-            count += len(batch)
-    return count
-
-
-def _batches(values: Iterable[list], size: int) -> Iterator[list[list]]:
-    batch: list[list] = []
-    for row in values:
-        batch.append(row)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
-def _copy(table: str, rows: Iterable[list]) -> int:
-    """PostgreSQL: COPY is several times faster than INSERT for bulk loads (psycopg 3 adapts the values)."""
-    count = 0
-    with connection.cursor() as cursor, cursor.cursor.copy(f"COPY {table} FROM STDIN") as copy:
-        for values in rows:
-            copy.write_row(values)
-            count += 1
-    return count
+    return insert_values(columns.table, columns.names, map(columns.values, rows))
 
 
 def insert_with_history(model: type[models.Model], rows: list[dict], *, when, reason: str, user_id=None) -> int:
@@ -117,7 +62,7 @@ def insert_with_history(model: type[models.Model], rows: list[dict], *, when, re
     """
     columns = _Columns(model)
     values = [columns.values(row) for row in rows]
-    count = _insert(columns.table, columns.names, values)
+    count = insert_values(columns.table, columns.names, values)
     history = _Columns(model.history.model, skip=("history_id",))
     extra = {"history_date": when, "history_change_reason": reason, "history_type": "+", "history_user_id": user_id}
     copied = [name for name in history.names if name in columns.names and name not in extra]
@@ -128,7 +73,7 @@ def insert_with_history(model: type[models.Model], rows: list[dict], *, when, re
         pick = itemgetter(*(columns.names.index(name) for name in copied))
         single = len(copied) == 1
         history_values = (([pick(v)] if single else list(pick(v))) + own_values for v in values)
-        _insert(history.table, copied + own, history_values)
+        insert_values(history.table, copied + own, history_values)
     return count
 
 

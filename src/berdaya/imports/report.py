@@ -1,8 +1,9 @@
 """The error report: an xlsx listing each problem with the row number, the column, the kind, the reason in
 Indonesian, and the row's original values as read from the file.
 
-The file is read again (only the rows with a problem are kept), so nothing of the original rows stays in memory
-between the dry run and the report.
+The rows listed come from those the planner kept while reading (the rows that got a problem, up to
+planner.KEPT_ROWS_LIMIT); when it did not keep them all, the file is read again (only the rows with a problem are
+kept), so the original rows do not all stay in memory between the dry run and the report.
 
 The workbook is openpyxl's (write-only); its problem sheet, which holds tens of thousands of rows for a large file,
 is written here as the very XML openpyxl writes for it (inline strings, no styles), streamed into the workbook's
