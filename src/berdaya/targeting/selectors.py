@@ -7,7 +7,7 @@ totals and the groups are summed from the villages.
 
 from __future__ import annotations
 
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from time import perf_counter
 
@@ -29,6 +29,7 @@ from berdaya.targeting.models import EligibilityRule, HouseholdScore, ScoreModel
 from berdaya.targeting.rules import Rule, RuleContext, compile_rule, explain, household_facts, parse_rule
 from berdaya.targeting.rules.explain import Explanation
 
+SCAN_CACHE_SIZE = -2000  # SQLite's default page cache (KiB when negative), for scans (_scan_settings)
 PAYMENTS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.YEARLY: 1, Frequency.ONE_OFF: 1}
 
 
@@ -138,7 +139,7 @@ def dry_run(*, user, programme: Programme | None, rule: Rule, region: Region | N
     started = perf_counter()
     qs = eligible_households(user=user, rule=rule, region=region, context=context).order_by()
     try:
-        with _statement_guard():
+        with _statement_guard(), _scan_settings():
             villages = sorted(qs.values(village_code=_village_key()).annotate(
                 households=Count("id"), persons=Sum("member_count"), **_group_aggregates()).order_by(),
                 key=lambda v: v["village_code"])
@@ -165,6 +166,32 @@ def _statement_guard():
     """Inside a transaction, a savepoint: a failing statement (an overflow on PostgreSQL) must not break it. Outside
     one nothing: the dry run is a single SELECT, and on SQLite a transaction would take the write lock meanwhile."""
     return transaction.atomic() if connection.in_atomic_block else nullcontext()
+
+
+@contextmanager
+def _scan_settings():
+    """SQLite: while the dry run scans the region's households and groups them, the connection runs with SQLite's
+    own defaults for the page cache (2 MB) and temporary storage (a temporary file, which the operating system's
+    cache holds), then gets its settings (64 MB in memory, settings.py) back. Those pay off for look-ups, but at a
+    million households the scan copies every page it reads into the cache, and the grouping builds its temporary
+    B-tree in that memory: measured on the benchmark's database, the dry run's query took 0.48 s with the defaults,
+    0.62 s with the temporary storage in memory and 0.65-0.74 s with the 64 MB cache as well."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        cache_size = int(cursor.fetchone()[0])
+        cursor.execute("PRAGMA temp_store")
+        temp_store = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA cache_size = {SCAN_CACHE_SIZE}")
+        cursor.execute("PRAGMA temp_store = DEFAULT")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"PRAGMA cache_size = {cache_size}")
+            cursor.execute(f"PRAGMA temp_store = {temp_store}")
 
 
 def _village_key():
