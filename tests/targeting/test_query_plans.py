@@ -41,3 +41,30 @@ def test_on_sqlite_a_rule_joins_scores_by_rowid_and_tests_occupations_from_the_i
         plan = " | ".join(row[-1] for row in cursor.fetchall())
     assert "USING COVERING INDEX person_household_living" in plan, plan
     assert "SEARCH targeting_householdscore USING INTEGER PRIMARY KEY" in plan, plan
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache and temporary storage")
+def test_on_sqlite_the_dry_run_scans_with_sqlites_own_cache_and_temp_storage_then_restores_the_connections(
+        staff_blora, blt):
+    from berdaya.targeting.selectors import dry_run
+
+    seen = []
+
+    def spy(execute, sql, params, many, context):
+        if "GROUP BY" in sql:
+            seen.append(_pragmas(context["connection"]))
+        return execute(sql, params, many, context)
+
+    connection.ensure_connection()
+    before = _pragmas(connection)
+    with connection.execute_wrapper(spy):
+        dry_run(user=staff_blora, programme=blt, rule=parse_rule("desil <= 5"), year=2026)
+    assert seen == [(-2000, 0)]  # SQLite's defaults: 2 MB, temporary file
+    assert before == (-64000, 2)  # settings.py: 64 MB, in memory
+    assert _pragmas(connection) == before
+
+
+def _pragmas(conn) -> tuple[int, int]:
+    raw = conn.connection  # the sqlite3 connection, beside Django's cursor
+    return raw.execute("PRAGMA cache_size").fetchone()[0], raw.execute("PRAGMA temp_store").fetchone()[0]
