@@ -43,7 +43,7 @@ def test_on_sqlite_a_rule_joins_scores_by_rowid_and_tests_occupations_from_the_i
     assert "SEARCH targeting_householdscore USING INTEGER PRIMARY KEY" in plan, plan
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # as a page's request runs: SQLite's temporary storage is set outside one
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache and temporary storage")
 def test_on_sqlite_the_dry_run_scans_with_sqlites_own_cache_and_temp_storage_then_restores_the_connections(
         staff_blora, blt):
