@@ -11,14 +11,15 @@ moved past them afterwards.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
+from contextlib import nullcontext
 from operator import itemgetter
 
 from django.core.management.color import no_style
 from django.db import connection, models
 from django.db.models import Max
 
+from berdaya.core.db import sqlite_pragmas
 from berdaya.imports.bulk import adapter, insert_values
 
 LARGE_CACHE_ROWS = 50_000
@@ -77,25 +78,15 @@ def insert_with_history(model: type[models.Model], rows: list[dict], *, when, re
     return count
 
 
-@contextmanager
-def large_cache(*, rows: int, mebibytes: int = LARGE_CACHE_MIB) -> Iterator[None]:
+def large_cache(*, rows: int, mebibytes: int = LARGE_CACHE_MIB):
     """SQLite: a larger page cache while a bulk write of `rows` rows runs (restored afterwards).
 
     Inserts into indexes on random keys (NIK, name, KK, village) touch pages all over each index; with the
     connection's default cache (settings: 64 MB) a million-row import keeps evicting and re-reading them.
     """
-    if connection.vendor != "sqlite" or rows < LARGE_CACHE_ROWS:
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        before = cursor.fetchone()[0]
-        cursor.execute(f"PRAGMA cache_size = -{int(mebibytes) * 1024}")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {int(before)}")
+    if rows < LARGE_CACHE_ROWS:
+        return nullcontext()
+    return sqlite_pragmas(cache_size=-int(mebibytes) * 1024)
 
 
 def reset_sequences(*model_classes: type[models.Model]) -> None:

@@ -7,7 +7,7 @@ totals and the groups are summed from the villages.
 
 from __future__ import annotations
 
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from time import perf_counter
 
@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce, Floor, Substr
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from berdaya.core.db import sqlite_pragmas
 from berdaya.core.errors import ApplicationError
 from berdaya.core.permissions import Perm, has_perm
 from berdaya.programmes.models import BenefitType, BudgetLine, Frequency, Programme, TargetUnit
@@ -168,7 +169,6 @@ def _statement_guard():
     return transaction.atomic() if connection.in_atomic_block else nullcontext()
 
 
-@contextmanager
 def _scan_settings():
     """SQLite: while the dry run scans the region's households and groups them, the connection runs with SQLite's
     own defaults for the page cache (2 MB) and temporary storage (a temporary file, which the operating system's
@@ -179,25 +179,10 @@ def _scan_settings():
 
     SQLite changes the temporary storage only outside a transaction (a page's request runs outside one); inside one
     (a caller's atomic block, a test) only the cache is changed."""
-    if connection.vendor != "sqlite":
-        yield
-        return
-    change_temp_store = not connection.in_atomic_block
-    with connection.cursor() as cursor:
-        cursor.execute("PRAGMA cache_size")
-        cache_size = int(cursor.fetchone()[0])
-        cursor.execute(f"PRAGMA cache_size = {SCAN_CACHE_SIZE}")
-        if change_temp_store:
-            cursor.execute("PRAGMA temp_store")
-            temp_store = int(cursor.fetchone()[0])
-            cursor.execute("PRAGMA temp_store = DEFAULT")
-    try:
-        yield
-    finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA cache_size = {cache_size}")
-            if change_temp_store:
-                cursor.execute(f"PRAGMA temp_store = {temp_store}")
+    values = {"cache_size": SCAN_CACHE_SIZE}
+    if not connection.in_atomic_block:
+        values["temp_store"] = "DEFAULT"
+    return sqlite_pragmas(**values)
 
 
 def _village_key():
